@@ -1,0 +1,38 @@
+# The two commands of a fresh machine (each creates .venv and installs what it needs):
+#   make demo   - run the main job on the bundled example
+#   make test   - pass the tests
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SOURCES ?= ../shared/sources
+
+.PHONY: demo test corpus benchmark clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/newsevents demo --out demo-output
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -n 2 -q
+
+# Build the gold corpus from the shared source texts and check it for leaks.
+corpus: $(VENV)/.installed
+	$(BIN)/newsevents corpus build --texts $(SOURCES) --out build/newsevents
+	$(BIN)/newsevents corpus check-leaks --texts $(SOURCES)
+
+benchmark: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/ingest.py --sources $(SOURCES)
+
+clean:
+	rm -rf $(VENV) build demo-output .pytest_cache .hypothesis

@@ -1,0 +1,52 @@
+"""The ``newsevents`` command line: one group per stage of the data flow, plus ``demo``.
+
+User errors (bad input, a mismatch, a malformed file) print one line naming file, line, document and
+field, and exit with status 2; commands that find problems (validation, leaks, failed inputs) list
+them and exit with status 1. Run any command with ``--help`` for an example.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from newsevents import __version__
+from newsevents.corpus.cli import app as corpus_app
+from newsevents.demo import demo
+from newsevents.errors import NewsEventsError
+
+#: Exit status of a command that ran and found problems in its input.
+EXIT_PROBLEMS = 1
+#: Exit status of a user error: the command could not run as asked.
+EXIT_USER_ERROR = 2
+
+app = typer.Typer(
+    name="newsevents",
+    help="Event extraction from news about security and political violence: corpus, annotation, evaluation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(corpus_app, name="corpus")
+app.command(name="demo")(demo)
+
+
+@app.callback(invoke_without_command=True)
+def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+    if version:
+        typer.echo(f"newsevents {__version__}")
+        raise typer.Exit()
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning user errors into one line on stderr.
+
+    Usage errors (an unknown command or option) are click's: it prints them and exits with 2.
+    """
+    try:
+        app()
+    except NewsEventsError as err:
+        Console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+        sys.exit(EXIT_USER_ERROR)

@@ -1,0 +1,172 @@
+"""``newsevents corpus``: ingest, validate, split, build, stats, check-leaks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from newsevents.annotation.schema import load_schema
+from newsevents.console import console, errors, print_problems, progress_bar
+from newsevents.corpus.build import CorpusLayout, build as build_dataset, load_corpus, resolve_splits
+from newsevents.corpus.card import stats_markdown
+from newsevents.corpus.ingest import ingest as ingest_inputs
+from newsevents.corpus.leaks import check_leaks as find_leaks
+from newsevents.corpus.manifest import load_manifest
+from newsevents.corpus.split import STRATEGIES, assign_splits, load_splits, save_splits
+from newsevents.corpus.stats import corpus_stats
+from newsevents.corpus.dedupe import find_duplicates
+from newsevents.jsonl import read_documents, write_documents
+from newsevents.validation import validate_all
+
+app = typer.Typer(help="Build the corpus: ingest articles, validate, split, build the dataset.", no_args_is_help=True)
+
+CORPUS_OPTION = typer.Option(Path("corpus"), "--corpus", help="Corpus folder with manifest.jsonl, gold/ and splits.jsonl.")
+TEXTS_OPTION = typer.Option([], "--texts", help="Text directory the manifest's text_file paths are relative to (repeatable).")
+SCHEMA_OPTION = typer.Option(None, "--schema", help="Ontology file (default: annotation/schema.yaml).")
+
+
+def _load_documents(corpus: Path, texts: list[Path], schema_path: Path | None):  # type: ignore[no-untyped-def]
+    schema = load_schema(schema_path)
+    total = len(load_manifest(CorpusLayout(corpus).manifest))
+    with progress_bar("joining texts and gold", total) as advance:
+        return schema, load_corpus(corpus, texts, schema, progress=advance)
+
+
+@app.command()
+def ingest(
+    inputs: list[Path] = typer.Argument(..., help="Files (.txt .md .html .jsonl .csv) or directories."),
+    out: Path = typer.Option(..., "--out", "-o", help="Documents JSONL to write."),
+    id_prefix: str = typer.Option("", help="Put before every document id."),
+    text_column: str = typer.Option("text", help="Text column of .jsonl/.csv inputs."),
+    id_column: str = typer.Option("id", help="Id column of .jsonl/.csv inputs."),
+    jobs: int = typer.Option(1, help="Worker processes; 0 = one per CPU."),
+) -> None:
+    """Normalise and segment articles into a documents JSONL file.
+
+    Bad files are reported one line each and skipped; the others are still ingested. Exit status 1
+    when any input failed.
+
+    Example: newsevents corpus ingest articles/ extra.html --out docs.jsonl
+    """
+    with progress_bar("ingesting", None) as advance:
+        result = ingest_inputs(inputs, id_prefix=id_prefix, text_column=text_column, id_column=id_column, jobs=jobs, progress=advance)
+    write_documents(out, result.documents)
+    print_problems("failed inputs", result.failures)
+    console.print(f"{result.summary}; wrote {out}")
+    if result.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    documents: Path = typer.Argument(..., help="Documents JSONL (gold or predictions)."),
+    schema: Path | None = SCHEMA_OPTION,
+    gold: bool = typer.Option(False, "--gold", help="Also require gold-only fields (realis)."),
+    structure_only: bool = typer.Option(False, "--structure-only", help="Skip the ontology checks (types, roles)."),
+) -> None:
+    """Check a documents JSONL file against the format and the ontology; list every problem.
+
+    Example: newsevents corpus validate docs.jsonl --gold
+    """
+    docs = list(read_documents(documents))
+    problems = validate_all(docs, None if structure_only else load_schema(schema), require_gold=gold)
+    if print_problems(f"problems in {documents}", problems):
+        raise typer.Exit(1)
+    console.print(f"{len(docs)} documents valid")
+
+
+@app.command()
+def split(
+    texts: list[Path] = TEXTS_OPTION,
+    corpus: Path = CORPUS_OPTION,
+    strategy: str = typer.Option(None, help=f"For a new assignment: {' or '.join(STRATEGIES)} (default: the stored one, else hash)."),
+    schema: Path | None = SCHEMA_OPTION,
+) -> None:
+    """Assign new documents to train/dev/test and save corpus/splits.jsonl (existing ones stay put).
+
+    Example: newsevents corpus split --texts ../shared/sources --strategy temporal
+    """
+    _, docs = _load_documents(corpus, texts, schema)
+    layout = CorpusLayout(corpus)
+    existing = load_splits(layout.splits)
+    if strategy is not None and strategy not in STRATEGIES:
+        raise typer.BadParameter(f"unknown strategy {strategy!r}; valid: {', '.join(STRATEGIES)}")
+    assignment = assign_splits(docs, find_duplicates(docs), existing=existing, strategy=strategy)  # type: ignore[arg-type]
+    save_splits(layout.splits, assignment)
+    for note in assignment.notes:
+        errors.print(f"note: {note}")
+    console.print(f"wrote {layout.splits}: " + ", ".join(f"{k} {v}" for k, v in assignment.counts().items()))
+
+
+@app.command()
+def build(
+    texts: list[Path] = TEXTS_OPTION,
+    out: Path = typer.Option(..., "--out", "-o", help="Dataset folder to write (replaced atomically)."),
+    corpus: Path = CORPUS_OPTION,
+    schema: Path | None = SCHEMA_OPTION,
+) -> None:
+    """Join gold with texts, validate, and write a Hugging Face dataset folder (documents + sentences configs).
+
+    Refuses a text whose sha256 differs from the manifest's, a span whose text differs, and leaks
+    between splits. The folder loads offline with datasets.load_dataset(OUT, "documents").
+
+    Example: newsevents corpus build --texts ../shared/sources --out build/newsevents
+    """
+    schema_obj = load_schema(schema)
+    total = len(load_manifest(CorpusLayout(corpus).manifest))
+    with progress_bar("building", total) as advance:
+        documents = load_corpus(corpus, texts, schema_obj, progress=advance)
+    assignment, duplicates = resolve_splits(documents, CorpusLayout(corpus).splits)
+    leaks = find_leaks(documents, assignment, duplicates=duplicates)
+    if print_problems("leaks between splits", leaks):
+        raise typer.Exit(1)
+    from newsevents.corpus.build import write_dataset
+
+    report = write_dataset(documents, assignment, out, schema_obj, duplicates=duplicates)
+    print_problems("mentions the BIO view cannot hold (overlaps; kept in the documents config)", report.dropped_in_bio, limit=10)
+    s = report.stats
+    console.print(
+        f"built {out}: {s.documents} documents ({', '.join(f'{k} {v.documents}' for k, v in s.splits.items())}), "
+        f"{s.sentences} sentences, {s.tokens} tokens, {s.events} events, {s.arguments} arguments, {s.entities} entity mentions"
+    )
+
+
+@app.command()
+def stats(
+    texts: list[Path] = TEXTS_OPTION,
+    corpus: Path = CORPUS_OPTION,
+    schema: Path | None = SCHEMA_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+) -> None:
+    """Counts of documents, sentences, tokens, events per type, arguments per role, per split.
+
+    Example: newsevents corpus stats --texts ../shared/sources --json
+    """
+    _, docs = _load_documents(corpus, texts, schema)
+    assignment, _ = resolve_splits(docs, CorpusLayout(corpus).splits)
+    result = corpus_stats(docs, assignment.splits)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        console.print(stats_markdown(result))
+
+
+@app.command("check-leaks")
+def check_leaks(
+    texts: list[Path] = TEXTS_OPTION,
+    corpus: Path = CORPUS_OPTION,
+    schema: Path | None = SCHEMA_OPTION,
+    min_sentence_words: int = typer.Option(6, help="Shorter sentences are not compared."),
+) -> None:
+    """Fail (exit 1) when a near-duplicate pair or an identical sentence straddles two splits.
+
+    Example: newsevents corpus check-leaks --texts ../shared/sources
+    """
+    _, docs = _load_documents(corpus, texts, schema)
+    assignment, duplicates = resolve_splits(docs, CorpusLayout(corpus).splits)
+    leaks = find_leaks(docs, assignment, duplicates=duplicates, min_sentence_words=min_sentence_words)
+    if print_problems("leaks between splits", leaks):
+        raise typer.Exit(1)
+    console.print(f"no leaks: {len(docs)} documents, {len(duplicates.clusters)} duplicate clusters, each within one split")

@@ -1,0 +1,24 @@
+"""Where the project's own files are: in a source checkout, or inside an installed wheel.
+
+The ontology (``annotation/schema.yaml``) and the corpus (``corpus/``) live at the top of the
+repository; wheels carry copies under ``newsevents/resources/`` (see ``pyproject.toml``). A path in
+the checkout wins, so editing the repo's file takes effect at once.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+#: The repository root when running from a checkout (it may not exist in an installed wheel).
+REPO_ROOT = Path(__file__).resolve().parents[1]
+#: Copies of repository files inside an installed wheel.
+PACKAGED = Path(str(resources.files("newsevents") / "resources"))
+#: The bundled example articles (the seed article), searched as a text directory by the build.
+EXAMPLES = Path(str(resources.files("newsevents") / "examples"))
+
+
+def project_path(relative: str) -> Path:
+    """``REPO_ROOT / relative`` if it exists, else the packaged copy ``PACKAGED / relative``."""
+    in_checkout = REPO_ROOT / relative
+    return in_checkout if in_checkout.exists() else PACKAGED / relative
