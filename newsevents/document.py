@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from newsevents.errors import FormatError
 
@@ -54,9 +54,12 @@ def _optional(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], wher
     return _require(obj, key, kind, where)
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """A structural unit of the text: a paragraph, sentence or token.
+
+    A typed, immutable named tuple rather than a dataclass: a document holds one per token, and a
+    named tuple is about twice as fast to create and five times as fast to unpickle (ingestion
+    hands documents between processes).
 
     Attributes
     ----------

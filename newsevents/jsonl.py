@@ -42,7 +42,7 @@ def read_records(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                obj = json.loads(line.rstrip("\r\n"))
             except json.JSONDecodeError as err:
                 raise FormatError(f"malformed JSON: {err.msg} at column {err.colno}", file=str(path), line=line_number) from None
             if not isinstance(obj, dict):

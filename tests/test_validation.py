@@ -110,7 +110,7 @@ CASES = [
      "segment", "paragraphs[0].kind", "paragraph kind 'Lead' is not a paragraph kind; did you mean 'lead'?"),
     ("paragraph-without-kind", lambda d: replace(d, paragraphs=(Segment(0, TEXT_LENGTH),)), False,
      "segment", "paragraphs[0].kind", "valid: " + ", ".join(PARAGRAPH_KINDS)),
-    ("sentence-kind", lambda d: sentences(d, replace(d.sentences[0], kind="lead"), d.sentences[1]), False,
+    ("sentence-kind", lambda d: sentences(d, d.sentences[0]._replace(kind="lead"), d.sentences[1]), False,
      "segment", "sentences[0].kind", "only paragraphs have a kind"),
     ("sentence-crosses-paragraph", lambda d: replace(d, paragraphs=(Segment(0, 30, "lead"), Segment(30, TEXT_LENGTH, "body"))), False,
      "segment", "sentences[0]", "crosses the boundary of paragraphs[0] (0, 30)"),

@@ -41,7 +41,7 @@ def ingest(
     id_prefix: str = typer.Option("", help="Put before every document id."),
     text_column: str = typer.Option("text", help="Text column of .jsonl/.csv inputs."),
     id_column: str = typer.Option("id", help="Id column of .jsonl/.csv inputs."),
-    jobs: int = typer.Option(1, help="Worker processes; 0 = one per CPU."),
+    jobs: int = typer.Option(0, help="Worker processes; 0 = one per CPU."),
 ) -> None:
     """Normalise and segment articles into a documents JSONL file.
 
@@ -162,10 +162,14 @@ def check_leaks(
 ) -> None:
     """Fail (exit 1) when a near-duplicate pair or an identical sentence straddles two splits.
 
+    Checks the assignment stored in corpus/splits.jsonl as it is: a document it does not list is
+    reported as unassigned (run `newsevents corpus split` to record new documents).
+
     Example: newsevents corpus check-leaks --texts ../shared/sources
     """
     _, docs = _load_documents(corpus, texts, schema)
-    assignment, duplicates = resolve_splits(docs, CorpusLayout(corpus).splits)
+    assignment = load_splits(CorpusLayout(corpus).splits)
+    duplicates = find_duplicates(docs)
     leaks = find_leaks(docs, assignment, duplicates=duplicates, min_sentence_words=min_sentence_words)
     if print_problems("leaks between splits", leaks):
         raise typer.Exit(1)

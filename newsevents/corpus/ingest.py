@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsevents import __version__
-from newsevents.corpus.normalize import NORMALIZATION_VERSION, normalize
+from newsevents.corpus.normalize import NORMALIZATION_VERSION, NormalizedText, normalize
 from newsevents.corpus.readers import RawArticle, iter_input_files, read_articles
-from newsevents.corpus.segment import Segmenter
+from newsevents.corpus.segment import SegmentOffsets, Segmenter
 from newsevents.document import Document, text_sha256
 from newsevents.errors import NewsEventsError
 
@@ -73,38 +73,55 @@ def article_id(article: RawArticle, prefix: str = "") -> str:
 
 def make_document(article: RawArticle, doc_id: str, segmenter: Segmenter) -> Document:
     """Normalise and segment one article; raises ``NewsEventsError`` if nothing is left of its text."""
+    return _prepare(article, doc_id, segmenter).to_document()
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A document before its segments become objects: what a worker process sends back."""
+
+    article: RawArticle
+    doc_id: str
+    normalized: NormalizedText
+    offsets: SegmentOffsets
+
+    def to_document(self) -> Document:
+        segmentation = self.offsets.to_segmentation()
+        meta = {
+            **self.article.meta,
+            "sha256": text_sha256(self.normalized.text),
+            "normalization": NORMALIZATION_VERSION,
+            "ingested_with": f"newsevents {__version__}",
+        }
+        return Document(
+            id=self.doc_id,
+            text=self.normalized.text,
+            meta=meta,
+            paragraphs=self.normalized.paragraphs,
+            sentences=segmentation.sentences,
+            tokens=segmentation.tokens,
+        )
+
+
+def _prepare(article: RawArticle, doc_id: str, segmenter: Segmenter) -> _Prepared:
     normalized = normalize(article.text)
     if not normalized.text:
         raise NewsEventsError("empty document: no visible characters after normalisation", file=article.location)
-    segmentation = segmenter.segment(normalized.text, normalized.paragraphs)
-    meta = {
-        **article.meta,
-        "sha256": text_sha256(normalized.text),
-        "normalization": NORMALIZATION_VERSION,
-        "ingested_with": f"newsevents {__version__}",
-    }
-    return Document(
-        id=doc_id,
-        text=normalized.text,
-        meta=meta,
-        paragraphs=normalized.paragraphs,
-        sentences=segmentation.sentences,
-        tokens=segmentation.tokens,
-    )
+    return _Prepared(article, doc_id, normalized, segmenter.offsets(normalized.text, normalized.paragraphs))
 
 
 _WORKER_SEGMENTER: Segmenter | None = None
 
 
-def _make_documents(batch: Sequence[tuple[RawArticle, str]]) -> list[Document | IngestFailure]:
-    """Worker entry point: documents (or failures) for a batch of ``(article, id)`` pairs."""
+def _prepare_batch(batch: Sequence[tuple[RawArticle, str]]) -> list[_Prepared | IngestFailure]:
+    """Worker entry point: normalised, segmented documents (or failures) for ``(article, id)`` pairs."""
     global _WORKER_SEGMENTER
     if _WORKER_SEGMENTER is None:
         _WORKER_SEGMENTER = Segmenter()
-    out: list[Document | IngestFailure] = []
+    out: list[_Prepared | IngestFailure] = []
     for article, doc_id in batch:
         try:
-            out.append(make_document(article, doc_id, _WORKER_SEGMENTER))
+            out.append(_prepare(article, doc_id, _WORKER_SEGMENTER))
         except NewsEventsError as err:
             out.append(IngestFailure.from_error(err, article.location))
     return out
@@ -116,7 +133,7 @@ def ingest(
     id_prefix: str = "",
     text_column: str = "text",
     id_column: str = "id",
-    jobs: int = 1,
+    jobs: int = 0,
     progress: Callable[[int], None] | None = None,
 ) -> IngestResult:
     """Ingest files and directories (searched recursively for supported files).
@@ -129,8 +146,9 @@ def ingest(
         Put before every document id.
     text_column, id_column : str
         Columns of JSONL and CSV inputs holding the text and the id.
-    jobs : int, default 1
-        Worker processes for normalisation and segmentation; ``0`` means one per CPU.
+    jobs : int, default 0
+        Worker processes for normalisation and segmentation; ``0`` means one per CPU. Inputs of
+        one batch (64 articles) or fewer are processed in this process.
     progress : callable, optional
         Called with the number of articles finished since the last call.
 
@@ -160,18 +178,18 @@ def ingest(
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     if workers > 1 and len(batches) > 1:
         with ProcessPoolExecutor(max_workers=min(workers, len(batches))) as pool:
-            outputs = pool.map(_make_documents, batches)
+            outputs = pool.map(_prepare_batch, batches)
             _collect(outputs, batches, result, progress)
     else:
-        _collect(map(_make_documents, batches), batches, result, progress)
+        _collect(map(_prepare_batch, batches), batches, result, progress)
     return result
 
 
 def _collect(outputs, batches, result: IngestResult, progress) -> None:  # type: ignore[no-untyped-def]
     for batch, out in zip(batches, outputs):
         for item in out:
-            if isinstance(item, Document):
-                result.documents.append(item)
+            if isinstance(item, _Prepared):
+                result.documents.append(item.to_document())
             else:
                 result.failures.append(item)
         if progress is not None:

@@ -56,6 +56,11 @@ class Leak:
     splits: tuple[str, str]
     detail: str
 
+    def __str__(self) -> str:
+        if self.kind == "unassigned":
+            return f"unassigned: {self.ids[0]}: {self.detail}"
+        return f"{self.kind}: {self.ids[0]} ({self.splits[0]}) ~ {self.ids[1]} ({self.splits[1]}): {self.detail}"
+
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "ids": list(self.ids), "splits": list(self.splits), "detail": self.detail}
 

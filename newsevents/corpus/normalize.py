@@ -55,24 +55,33 @@ class NormalizedText:
     paragraphs: tuple[Segment, ...]
 
 
+#: Per-character replacements of rule 3, filled lazily for the characters met (str.translate table).
+_CHARACTER_TABLE: dict[int, str | None] = {}
+
+
+def _replacement(ch: str) -> str | None:
+    """What rule 3 makes of one character: a space, a line break, nothing (``None``) or itself."""
+    if ch in ("\n", " ") or ch in _KEEP_FORMAT:
+        return ch
+    category = unicodedata.category(ch)
+    if category == "Zs" or ch == "\t":
+        return " "
+    if category in ("Zl", "Zp"):
+        return "\n"  # line and paragraph separators count as line breaks
+    if category in ("Cc", "Cf"):
+        return None
+    return ch
+
+
 def clean_characters(raw: str) -> str:
     """Rules 1-3: line endings, NFC, spaces and control characters."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     text = unicodedata.normalize("NFC", text)
-    out = []
-    for ch in text:
-        if ch == "\n" or ch == " ":
-            out.append(ch)
-            continue
-        category = unicodedata.category(ch)
-        if category == "Zs" or ch == "\t":
-            out.append(" ")
-        elif category in ("Cc", "Cf", "Zl", "Zp") and ch not in _KEEP_FORMAT:
-            # Line and paragraph separators count as line breaks; other controls go.
-            out.append("\n" if category in ("Zl", "Zp") else "")
-        else:
-            out.append(ch)
-    return "".join(out)
+    for ch in set(text):
+        if ord(ch) not in _CHARACTER_TABLE:
+            replacement = _replacement(ch)
+            _CHARACTER_TABLE[ord(ch)] = ch if replacement == ch else replacement
+    return text.translate(_CHARACTER_TABLE)
 
 
 def _blocks(lines: list[str]) -> list[tuple[str, bool]]:

@@ -1,10 +1,17 @@
 """Sentences and tokens with character offsets, from spaCy's blank English pipeline.
 
-The pipeline is ``spacy.blank("en")`` plus the rule-based ``sentencizer``: a tokenizer and a
-punctuation-based sentence splitter, no statistical model, nothing to download. Each paragraph is
-processed on its own, so a sentence never crosses a paragraph boundary (a bullet or a subhead is at
-least one sentence of its own). Offsets come from ``token.idx`` and are shifted by the paragraph's
-start, so they index the whole document text. Whitespace tokens are dropped.
+Tokens come from ``spacy.blank("en")``'s tokenizer: no statistical model, nothing to download.
+Sentences follow the rule of spaCy's ``Sentencizer`` with its own table of sentence-final
+punctuation (``Sentencizer.default_punct_chars``): a sentence ends after such a mark, and the next
+token that is neither punctuation nor such a mark starts the next one. The rule is applied to the
+tokenizer's attribute arrays rather than through the ``sentencizer`` pipe, which walks ``Token``
+objects and took a third of ingestion time (``benchmarks/ingest.py``); a test checks that both give
+the same sentences on real articles. One refinement: an opening quotation mark that the rule leaves
+at the end of a sentence is moved to the start of the next one.
+
+Each paragraph is processed on its own, so a sentence never crosses a paragraph boundary (a bullet
+or a subhead is at least one sentence of its own). Offsets come from ``token.idx`` shifted by the
+paragraph's start, so they index the whole document text. Whitespace tokens are dropped.
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+
+import numpy as np
 
 from newsevents.document import Segment
 
@@ -22,6 +31,26 @@ class Segmentation:
 
     sentences: tuple[Segment, ...]
     tokens: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class SegmentOffsets:
+    """The same as :class:`Segmentation` as four int64 arrays of character offsets.
+
+    Cheap to pickle (ingestion's worker processes return these); :meth:`to_segmentation` builds
+    the :class:`Segment` objects.
+    """
+
+    sentence_starts: np.ndarray
+    sentence_ends: np.ndarray
+    token_starts: np.ndarray
+    token_ends: np.ndarray
+
+    def to_segmentation(self) -> Segmentation:
+        return Segmentation(
+            tuple(map(Segment, self.sentence_starts.tolist(), self.sentence_ends.tolist())),
+            tuple(map(Segment, self.token_starts.tolist(), self.token_ends.tolist())),
+        )
 
 
 class Segmenter:
@@ -46,49 +75,84 @@ class Segmenter:
     def nlp(self):  # type: ignore[no-untyped-def]
         import spacy  # imported on first use: loading spaCy takes about a second
 
-        nlp = spacy.blank("en")
-        nlp.add_pipe("sentencizer")
-        return nlp
+        return spacy.blank("en")
+
+    @cached_property
+    def _sentence_final(self) -> np.ndarray:
+        from spacy.pipeline import Sentencizer
+
+        return np.array(sorted(self.nlp.vocab.strings.add(p) for p in Sentencizer.default_punct_chars), dtype=np.uint64)
+
+    @cached_property
+    def _opening_quotes(self) -> frozenset[int]:
+        return frozenset(self.nlp.vocab.strings.add(q) for q in _OPENING_QUOTES)
 
     def segment(self, text: str, paragraphs: Sequence[Segment]) -> Segmentation:
         """Segment one text whose paragraphs are given (offsets into ``text``)."""
-        return next(self.segment_many([(text, paragraphs)]))
+        return self.offsets(text, paragraphs).to_segmentation()
 
     def segment_many(self, items: Iterable[tuple[str, Sequence[Segment]]]) -> Iterator[Segmentation]:
-        """Segment many ``(text, paragraphs)`` pairs, batching paragraphs across texts for speed."""
+        """Segment many ``(text, paragraphs)`` pairs."""
         for text, paragraphs in items:
-            pieces = [text[p.start:p.end] for p in paragraphs]
-            sentences: list[Segment] = []
-            tokens: list[Segment] = []
-            for paragraph, doc in zip(paragraphs, self.nlp.pipe(pieces, batch_size=self.batch_size)):
-                for sentence in _paragraph_sentences(doc, paragraph.start):
-                    sentences.append(Segment(sentence[0][0], sentence[-1][1]))
-                    tokens.extend(Segment(start, end) for start, end in sentence)
-            yield Segmentation(tuple(sentences), tuple(tokens))
+            yield self.segment(text, paragraphs)
+
+    def offsets(self, text: str, paragraphs: Sequence[Segment]) -> SegmentOffsets:
+        """Sentence and token offsets of one text, as arrays."""
+        from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
+
+        attributes = [IDX, LENGTH, IS_SPACE, IS_PUNCT, ORTH]
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        pieces = [text[p.start:p.end] for p in paragraphs]
+        for paragraph, doc in zip(paragraphs, self.nlp.tokenizer.pipe(pieces, batch_size=self.batch_size)):
+            if len(doc):
+                parts.append(self._sentence_boundaries(doc.to_array(attributes), paragraph.start))
+        if not parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return SegmentOffsets(empty, empty, empty, empty)
+        sentence_starts, sentence_ends = [], []
+        for starts, ends, first in parts:
+            sentence_starts.append(starts[first])
+            sentence_ends.append(ends[np.append(first[1:] - 1, len(ends) - 1)])
+        return SegmentOffsets(
+            np.concatenate(sentence_starts), np.concatenate(sentence_ends),
+            np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+        )
+
+    def _sentence_boundaries(self, array: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Token starts and ends (whitespace tokens dropped, shifted by ``base``) and the indices of
+        the tokens that start a sentence.
+
+        ``array`` has one row per token: IDX, LENGTH, IS_SPACE, IS_PUNCT, ORTH. The Sentencizer's
+        rule, vectorised: a token that is neither punctuation nor sentence-final starts a sentence
+        when a sentence-final mark stands between it and the previous such token.
+        """
+        idx, length, is_space, is_punct, orth = array.T
+        final = self._sentence_final
+        is_final = final[np.minimum(np.searchsorted(final, orth), len(final) - 1)] == orth
+        eligible = (is_punct == 0) & ~is_final
+        finals_before = np.cumsum(is_final) - is_final            # sentence-final marks before each token
+        eligible_at = np.flatnonzero(eligible)
+        previous = np.concatenate(([0], finals_before[eligible_at][:-1])) if len(eligible_at) else eligible_at
+        starts_sentence = np.zeros(len(idx), dtype=bool)
+        starts_sentence[eligible_at[finals_before[eligible_at] > previous]] = True
+        starts_sentence[0] = True
+        keep = is_space == 0
+        if not keep.all():  # a whitespace token that starts a sentence passes that on to the next token
+            for i in np.flatnonzero(starts_sentence & ~keep):
+                following = np.flatnonzero(keep[i + 1:])
+                if len(following):
+                    starts_sentence[i + 1 + following[0]] = True
+            idx, length, orth, starts_sentence = idx[keep], length[keep], orth[keep], starts_sentence[keep]
+        starts = idx.astype(np.int64) + base
+        ends = starts + length.astype(np.int64)
+        first = np.flatnonzero(starts_sentence)
+        # An opening quote left at the end of the previous sentence moves to the start of its own.
+        for k in range(1, len(first)):
+            i = first[k]
+            if i - 1 > first[k - 1] and int(orth[i - 1]) in self._opening_quotes and ends[i - 1] == starts[i]:
+                first[k] = i - 1
+        return starts, ends, first
 
 
-_OPENING_QUOTES = frozenset("\"\u201c\u2018\u00ab\u201e")
-
-
-def _paragraph_sentences(doc, base: int) -> list[list[tuple[int, int]]]:  # type: ignore[no-untyped-def]
-    """Token offsets of a spaCy ``Doc``, grouped by sentence, shifted by ``base``.
-
-    The sentencizer leaves an opening quotation mark at the end of the sentence before the quote;
-    such a mark is moved to the start of the next sentence, where it belongs.
-    """
-    from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
-
-    sentences: list[list[tuple[int, int]]] = []
-    for (idx, length, is_space, sent_start), token in zip(doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START]).tolist(), doc):
-        if is_space:
-            continue
-        span = (base + idx, base + idx + length)
-        if sent_start == 1 or not sentences:
-            if sentences and len(sentences[-1]) > 1 and token.nbor(-1).text in _OPENING_QUOTES and token.nbor(-1).whitespace_ == "":
-                sentences.append([sentences[-1].pop()])
-                sentences[-1].append(span)
-            else:
-                sentences.append([span])
-        else:
-            sentences[-1].append(span)
-    return sentences
+#: Opening quotation marks, moved from the end of one sentence to the start of the next.
+_OPENING_QUOTES = ("\"", "\u201c", "\u2018", "\u00ab", "\u201e")

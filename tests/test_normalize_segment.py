@@ -7,7 +7,8 @@ import unicodedata
 import pytest
 from hypothesis import given, strategies as st
 
-from conftest import SEED
+from conftest import SEED, SOURCES, needs_sources
+from newsevents.document import Segment
 from newsevents.corpus.normalize import normalize
 from newsevents.corpus.segment import Segmenter
 
@@ -92,3 +93,40 @@ def test_normalize_is_idempotent_and_paragraphs_tile_the_text(raw):
     assert "\r" not in text and "  " not in text
     # Paragraphs are the lines of the text, in order, none empty.
     assert [text[p.start:p.end] for p in normalized.paragraphs] == (text.split("\n") if text else [])
+
+
+def _sentencizer_parity(paragraphs: list[str]) -> None:
+    """Our sentence starts equal spaCy's Sentencizer's, except an opening quote moved to its sentence."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    segmenter = Segmenter()
+    for text in paragraphs:
+        doc = nlp(text)
+        theirs = [s.start_char for s in doc.sents]
+        ours = [s.start for s in segmenter.segment(text, [Segment(0, len(text), "body")]).sentences]
+        assert len(ours) == len(theirs), text
+        for mine, reference in zip(ours, theirs):
+            assert mine == reference or (mine == reference - 1 and text[mine] in "\"“‘«„"), (text, mine, reference)
+
+
+def test_sentences_match_spacy_sentencizer_on_hand_made_paragraphs():
+    _sentencizer_parity([
+        "Two men were arrested. Police said so! Did they? Yes...",
+        "He said: “We will fight.” Then he left.",
+        "The U.S. State Dept. said Mr. Smith left at 5 p.m. on Monday.",
+        "Troops fired. “We did not inform anyone,” he added. It ended.",
+        "No final mark here",
+        "Dots ... and more dots.. done",
+    ])
+
+
+@needs_sources
+def test_sentences_match_spacy_sentencizer_on_every_wikinews_paragraph():
+    paragraphs = []
+    for path in sorted((SOURCES / "wikinews").glob("*.txt")):
+        normalized = normalize(path.read_text(encoding="utf-8"))
+        paragraphs.extend(normalized.text[p.start:p.end] for p in normalized.paragraphs)
+    assert len(paragraphs) > 3000
+    _sentencizer_parity(paragraphs)

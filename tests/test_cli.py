@@ -1,0 +1,53 @@
+"""The command line: help with an example on every command, one-line user errors, the demo."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from newsevents.cli import app
+
+COMMANDS = [["corpus", c] for c in ("ingest", "validate", "split", "build", "stats", "check-leaks")] + [["demo"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help_with_an_example(command):
+    result = CliRunner().invoke(app, [*command, "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    assert "Example: newsevents " + " ".join(command) in result.output
+
+
+def _run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "newsevents", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_user_errors_are_one_line_without_traceback(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "x"}\n{"id": "b", "text": \n', encoding="utf-8")
+    run = _run("corpus", "validate", str(bad))
+    assert run.returncode == 2
+    assert run.stderr.strip() == f"error: {bad}:2: malformed JSON: Expecting value at column 21"
+
+
+def test_validate_lists_every_problem_and_exits_1(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(
+        '{"id": "a", "text": "Police arrested him.", "entities": [{"id": "T1", "type": "PER", "start": 16, "end": 19, "text": "him"}],'
+        ' "events": [{"id": "E1", "type": "Justice.Arest", "trigger": {"start": 7, "end": 15, "text": "arrested"},'
+        ' "arguments": [{"role": "Detainee", "entity": "T9"}]}]}\n', encoding="utf-8")
+    run = _run("corpus", "validate", str(docs))
+    assert run.returncode == 1
+    assert "problems in" in run.stderr and ": 2" in run.stderr.splitlines()[0]
+    assert "did you mean 'Justice.Arrest'" in run.stderr and "'T9'" in run.stderr
+
+
+def test_demo_runs_on_the_bundled_example(tmp_path):
+    run = _run("demo", "--out", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr
+    assert "ingested seed-000_fc58bcde01b77c5c: 2327 characters, 14 paragraphs" in run.stdout
+    assert "20 sentences" in run.stdout
+    assert "loads back with datasets.load_dataset" in run.stdout
+    assert (tmp_path / "out" / "documents.jsonl").is_file() and (tmp_path / "out" / "dataset" / "README.md").is_file()
