@@ -37,6 +37,14 @@ def test_one_broken_file_does_not_stop_the_others(tmp_path):
     assert result.summary == "ingested 3 documents, 2 failed"
 
 
+def test_an_article_over_the_size_limit_fails_alone(tmp_path):
+    (tmp_path / "small.txt").write_text("Police arrested a man.", encoding="utf-8")
+    (tmp_path / "large.txt").write_text("Troops fired. " * 100, encoding="utf-8")
+    result = ingest([tmp_path], max_bytes=1000)
+    assert [d.id for d in result.documents] == ["small"]
+    assert Path(result.failures[0].path).name == "large.txt" and "1,400 bytes, over the limit of 1,000 bytes" in result.failures[0].reason
+
+
 def test_provenance_and_structure(tmp_path):
     docs = {d.id: d for d in ingest([_tree(tmp_path)], id_prefix="x-").documents}
     item = docs["x-ce-1"]

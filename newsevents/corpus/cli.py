@@ -10,14 +10,14 @@ import typer
 from newsevents.annotation.schema import load_schema
 from newsevents.console import console, errors, print_problems, progress_bar
 from newsevents.corpus.build import CorpusLayout, build as build_dataset, load_corpus, resolve_splits
-from newsevents.corpus.card import stats_markdown
+from newsevents.corpus.card import replace_stats_block, stats_markdown
 from newsevents.corpus.ingest import ingest as ingest_inputs
 from newsevents.corpus.leaks import check_leaks as find_leaks
 from newsevents.corpus.manifest import load_manifest
 from newsevents.corpus.split import STRATEGIES, assign_splits, load_splits, save_splits
 from newsevents.corpus.stats import corpus_stats
 from newsevents.corpus.dedupe import find_duplicates
-from newsevents.jsonl import read_documents, write_documents
+from newsevents.jsonl import atomic_write, read_documents, write_documents
 from newsevents.validation import validate_all
 
 app = typer.Typer(help="Build the corpus: ingest articles, validate, split, build the dataset.", no_args_is_help=True)
@@ -41,6 +41,7 @@ def ingest(
     id_prefix: str = typer.Option("", help="Put before every document id."),
     text_column: str = typer.Option("text", help="Text column of .jsonl/.csv inputs."),
     id_column: str = typer.Option("id", help="Id column of .jsonl/.csv inputs."),
+    max_bytes: int = typer.Option(10_000_000, help="Largest article accepted, in bytes."),
     jobs: int = typer.Option(0, help="Worker processes; 0 = one per CPU."),
 ) -> None:
     """Normalise and segment articles into a documents JSONL file.
@@ -51,7 +52,10 @@ def ingest(
     Example: newsevents corpus ingest articles/ extra.html --out docs.jsonl
     """
     with progress_bar("ingesting", None) as advance:
-        result = ingest_inputs(inputs, id_prefix=id_prefix, text_column=text_column, id_column=id_column, jobs=jobs, progress=advance)
+        result = ingest_inputs(
+            inputs, id_prefix=id_prefix, text_column=text_column, id_column=id_column,
+            max_bytes=max_bytes, jobs=jobs, progress=advance,
+        )
     write_documents(out, result.documents)
     print_problems("failed inputs", result.failures)
     console.print(f"{result.summary}; wrote {out}")
@@ -139,6 +143,7 @@ def stats(
     corpus: Path = CORPUS_OPTION,
     schema: Path | None = SCHEMA_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    update: Path | None = typer.Option(None, "--update", help="Rewrite the statistics block of this Markdown file (DATASHEET.md)."),
 ) -> None:
     """Counts of documents, sentences, tokens, events per type, arguments per role, per split.
 
@@ -147,7 +152,11 @@ def stats(
     _, docs = _load_documents(corpus, texts, schema)
     assignment, _ = resolve_splits(docs, CorpusLayout(corpus).splits)
     result = corpus_stats(docs, assignment.splits)
-    if as_json:
+    if update is not None:
+        with atomic_write(update) as handle:
+            handle.write(replace_stats_block(update.read_text(encoding="utf-8"), result))
+        console.print(f"updated the statistics in {update}")
+    elif as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:
         console.print(stats_markdown(result))

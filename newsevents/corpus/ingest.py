@@ -26,6 +26,8 @@ from newsevents.corpus.segment import SegmentOffsets, Segmenter
 from newsevents.document import Document, text_sha256
 from newsevents.errors import NewsEventsError
 
+#: Largest article accepted by default, in bytes.
+DEFAULT_MAX_BYTES = 10_000_000
 #: Articles handed to a worker process at a time when ``jobs > 1``.
 CHUNK_SIZE = 64
 
@@ -133,6 +135,7 @@ def ingest(
     id_prefix: str = "",
     text_column: str = "text",
     id_column: str = "id",
+    max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int = 0,
     progress: Callable[[int], None] | None = None,
 ) -> IngestResult:
@@ -146,6 +149,8 @@ def ingest(
         Put before every document id.
     text_column, id_column : str
         Columns of JSONL and CSV inputs holding the text and the id.
+    max_bytes : int, default 10,000,000
+        Largest article accepted, in bytes (a file for .txt/.md/.html, a record's text for .jsonl/.csv).
     jobs : int, default 0
         Worker processes for normalisation and segmentation; ``0`` means one per CPU. Inputs of
         one batch (64 articles) or fewer are processed in this process.
@@ -162,7 +167,7 @@ def ingest(
     seen: dict[str, str] = {}
     for path in iter_input_files(Path(p) for p in inputs):
         try:
-            articles = read_articles(path, text_column=text_column, id_column=id_column)
+            articles = read_articles(path, text_column=text_column, id_column=id_column, max_bytes=max_bytes)
         except NewsEventsError as err:
             result.failures.append(IngestFailure.from_error(err, str(path)))
             continue
