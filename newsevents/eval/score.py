@@ -1,0 +1,168 @@
+"""``score(gold, predictions) -> Report``: the evaluation API.
+
+Example
+-------
+>>> from newsevents.document import Document, EventMention, Span
+>>> gold = [Document("d1", "Police arrested him.", events=(EventMention("E1", "Justice.Arrest", Span(7, 15, "arrested")),))]
+>>> report = score(gold, gold, bootstrap=0)
+>>> report.f1("TC"), report.metrics["TC"].score.n_match
+(1.0, 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from newsevents.annotation.schema import Schema
+from newsevents.document import Document
+from newsevents.errors import MismatchError, NewsEventsError, ValidationError
+from newsevents.eval.metrics import (
+    ALL_METRICS, ARGUMENT_METRICS, DEFINITIONS, DocumentResult, breakdown, macro, score_document, total,
+)
+from newsevents.eval.matching import SPAN_RULES
+from newsevents.eval.report import MetricResult, Report
+from newsevents.eval.statistics import DEFAULT_RESAMPLES, confidence_intervals
+from newsevents.validation import check_ids, check_references, check_spans
+
+#: Per-label tables in the report: metric -> item attribute it is broken down by.
+PER_TYPE = ("TC", "AC", "AC+")
+PER_ROLE = ("AC", "AC+")
+
+
+def check_predictions(gold: Sequence[Document], predictions: Sequence[Document]) -> dict[str, Document]:
+    """Predictions by gold id; every problem raises naming the documents.
+
+    A prediction for an unknown document id, two predictions for one document, a prediction whose
+    text differs from the gold text, or a span outside the gold text or not matching it, is an
+    error. A gold document with no prediction gets an empty one (scored as predicting nothing).
+    """
+    gold_ids = {d.id for d in gold}
+    if len(gold_ids) != len(gold):
+        seen: set[str] = set()
+        twice = sorted({d.id for d in gold if d.id in seen or seen.add(d.id)})  # type: ignore[func-returns-value]
+        raise NewsEventsError(f"gold has several documents with id {', '.join(map(repr, twice[:10]))}")
+    by_id: dict[str, Document] = {}
+    for doc in predictions:
+        if doc.id in by_id:
+            raise NewsEventsError("two predictions for one document", document=doc.id)
+        by_id[doc.id] = doc
+    unknown = sorted(set(by_id) - gold_ids)
+    if unknown:
+        more = f" (and {len(unknown) - 10} more)" if len(unknown) > 10 else ""
+        raise NewsEventsError(f"predictions for documents not in gold: {', '.join(map(repr, unknown[:10]))}{more}")
+    gold_text = {d.id: d.text for d in gold}
+    problems = []
+    for doc in by_id.values():
+        if doc.text and doc.text != gold_text[doc.id]:
+            raise MismatchError("the prediction's text differs from the gold text (leave `text` empty or copy it unchanged)",
+                                document=doc.id, field="text")
+        checked = replace(doc, text=gold_text[doc.id])
+        problems += [*check_spans(checked), *check_ids(checked), *check_references(checked)]
+    if problems:
+        raise ValidationError(problems)
+    return {d.id: by_id.get(d.id) or Document(d.id, d.text) for d in gold}
+
+
+def unknown_labels(predictions: Iterable[Document], schema: Schema) -> dict[str, list[str]]:
+    """Event types, roles (per event type) and entity types of the predictions that the schema lacks."""
+    event_types, roles, entity_types = set(), set(), set()
+    known_types = set(schema.event_type_names)
+    for doc in predictions:
+        entity_types.update(m.type for m in doc.entities if m.type not in schema.mention_type_names)
+        for event in doc.events:
+            if event.type not in known_types:
+                event_types.add(event.type)
+                continue
+            allowed = schema.event_type(event.type).role_names
+            roles.update(f"{event.type}:{a.role}" for a in event.arguments if a.role not in allowed)
+    return {"event_types": sorted(event_types), "roles": sorted(roles), "entity_types": sorted(entity_types)}
+
+
+def score(
+    gold: Iterable[Document],
+    predictions: Iterable[Document],
+    *,
+    span_mode: str = "exact",
+    schema: Schema | None = None,
+    strict_labels: bool = False,
+    bootstrap: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+    zero_division: float = 0.0,
+) -> Report:
+    """Score predictions against gold with every metric of :mod:`newsevents.eval.metrics`.
+
+    Parameters
+    ----------
+    gold, predictions : iterable of Document
+        Matched by document id. Types and roles are plain strings: any ontology scores as it is.
+    span_mode : {"exact", "overlap"}, default "exact"
+    schema : Schema, optional
+        When given, labels the schema lacks are listed in ``report.unknown_labels`` (and scored as
+        wrong, since gold never has them); with ``strict_labels=True`` they are an error instead.
+    bootstrap : int, default 1000
+        Resamples for the 95% intervals; 0 skips them (intervals are then the point estimate).
+    seed : int, default 0
+    zero_division : float, default 0.0
+        Precision, recall and F1 where their denominator is zero.
+
+    Returns
+    -------
+    Report
+
+    Raises
+    ------
+    NewsEventsError
+        Predictions for unknown documents, duplicate ids, texts or spans that do not fit the gold
+        text (see :func:`check_predictions`), unknown labels with ``strict_labels``.
+    """
+    if span_mode not in SPAN_RULES:
+        raise NewsEventsError(f"unknown span mode {span_mode!r}; valid: {', '.join(SPAN_RULES)}")
+    gold = list(gold)
+    predictions = list(predictions)
+    by_id = check_predictions(gold, predictions)
+    unknown = unknown_labels(predictions, schema) if schema is not None else {"event_types": [], "roles": [], "entity_types": []}
+    if strict_labels and any(unknown.values()):
+        listed = "; ".join(f"{k}: {', '.join(v)}" for k, v in unknown.items() if v)
+        raise NewsEventsError(f"labels not in the schema ({listed}); drop --strict to score them as wrong")
+
+    rule = SPAN_RULES[span_mode]
+    results = [score_document(doc, by_id[doc.id], rule=rule) for doc in gold]
+    per_document = np.array([[list(vars(r.counts(m)).values()) for m in ALL_METRICS] for r in results], dtype=np.int64).reshape(len(results), len(ALL_METRICS), 3)
+    intervals = confidence_intervals(per_document, resamples=bootstrap, seed=seed) if bootstrap else None
+    metrics = {}
+    for index, name in enumerate(ALL_METRICS):
+        point = total(results, name).score(zero_division)
+        if intervals is None:
+            ci = {k: (getattr(point, k), getattr(point, k)) for k in ("precision", "recall", "f1")}
+        else:
+            ci = {k: (float(intervals[index, j, 0]), float(intervals[index, j, 1])) for j, k in enumerate(("precision", "recall", "f1"))}
+        metrics[name] = MetricResult(point, ci)
+
+    per_type = {m: breakdown(results, m, "event_type", zero_division) for m in PER_TYPE}
+    per_role = {m: breakdown(results, m, "role", zero_division) for m in PER_ROLE}
+    realis_pairs = [pair for r in results for pair in r.realis_pairs]
+    return Report(
+        options={"span_mode": span_mode, "bootstrap": bootstrap, "seed": seed, "zero_division": zero_division,
+                 "schema": f"{schema.name} {schema.version}" if schema else None, "strict_labels": strict_labels},
+        definitions=DEFINITIONS,
+        documents={
+            "gold": len(gold),
+            "predicted": len(predictions),
+            "without_prediction": sorted({d.id for d in gold} - {d.id for d in predictions}),
+        },
+        metrics=metrics,
+        per_type=per_type,
+        per_role=per_role,
+        macro={**{f"{m} by type": macro(per_type[m]) for m in PER_TYPE}, **{f"{m} by role": macro(per_role[m]) for m in PER_ROLE}},
+        realis={
+            "accuracy": (sum(g == p for g, p in realis_pairs) / len(realis_pairs)) if realis_pairs else zero_division,
+            "n": len(realis_pairs),
+        },
+        unknown_labels=unknown,
+    )
+
+
+__all__ = ["score", "check_predictions", "unknown_labels", "DocumentResult", "ARGUMENT_METRICS"]
