@@ -33,6 +33,7 @@ corpus: $(VENV)/.installed
 
 benchmark: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/ingest.py --sources $(SOURCES)
+	$(BIN)/python benchmarks/score.py
 
 clean:
 	rm -rf $(VENV) build demo-output .pytest_cache .hypothesis

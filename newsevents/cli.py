@@ -16,6 +16,8 @@ from newsevents import __version__
 from newsevents.corpus.cli import app as corpus_app
 from newsevents.demo import demo
 from newsevents.errors import NewsEventsError
+from newsevents.eval.cli import app as eval_app
+from newsevents.eval.convert_cli import convert
 
 #: Exit status of a command that ran and found problems in its input.
 EXIT_PROBLEMS = 1
@@ -31,6 +33,8 @@ app = typer.Typer(
 )
 app.add_typer(corpus_app, name="corpus")
 app.command(name="demo")(demo)
+app.add_typer(eval_app, name="eval")
+app.command(name="convert")(convert)
 
 
 @app.callback(invoke_without_command=True)

@@ -3,6 +3,10 @@
 1. Ingest the bundled seed article (normalise, segment) into ``OUT/documents.jsonl``.
 2. Join it with its gold annotation from the corpus (sha256 checked) into ``OUT/gold.jsonl``.
 3. Build a Hugging Face dataset folder ``OUT/dataset`` and load it back with ``load_dataset``.
+4. Extract events with the trigger-lexicon baseline (schema hints only, nothing learned from the
+   gold) into ``OUT/predictions.jsonl`` and score them: ``OUT/report.json``, ``.md``, ``.html``.
+   The schema's trigger hints were written with the seed article in view, so these numbers show
+   the pipeline working, not how good a baseline is.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ from newsevents.corpus.build import CorpusLayout, load_corpus, resolve_splits, w
 from newsevents.corpus.ingest import ingest
 from newsevents.corpus.manifest import load_manifest
 from newsevents.errors import NewsEventsError
-from newsevents.jsonl import write_documents
+from newsevents.baselines.lexicon import TriggerLexicon
+from newsevents.eval.render import to_html, to_json, to_markdown
+from newsevents.eval.score import score
+from newsevents.jsonl import atomic_write, write_documents
 from newsevents.paths import EXAMPLES, project_path
 
 #: Ingested example ids get this prefix, as in the corpus manifest.
@@ -26,7 +33,7 @@ EXAMPLE_ID_PREFIX = "seed-"
 
 
 def demo(out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Folder for everything the demo writes.")) -> None:
-    """Run the main job on the bundled example article: ingest, join gold, build and reload the dataset.
+    """Run the main job on the bundled example article: ingest, join gold, build the dataset, extract, score.
 
     Example: newsevents demo --out demo-output
     """
@@ -65,4 +72,16 @@ def demo(out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Fold
         loaded = {config: load_dataset(str(report.out_dir), config, cache_dir=cache) for config in ("documents", "sentences")}
     rows = ", ".join(f"{config}: " + ", ".join(f"{split} {len(ds)} rows" for split, ds in dd.items()) for config, dd in loaded.items())
     console.print(f"dataset folder [bold]{report.out_dir}[/] loads back with datasets.load_dataset ({rows})")
-    console.print(f"wrote {out / 'documents.jsonl'}, {out / 'gold.jsonl'}, {report.out_dir}/README.md")
+    predictions = TriggerLexicon().fit([]).predict(ingested.documents)
+    write_documents(out / "predictions.jsonl", predictions)
+    scores = score(gold, predictions, schema=schema)
+    for name, render in (("report.json", to_json), ("report.md", to_markdown), ("report.html", to_html)):
+        with atomic_write(out / name) as handle:
+            handle.write(render(scores))
+    headline = ", ".join(
+        f"{m} F1 {scores.metrics[m].score.f1:.3f} [{scores.metrics[m].ci95['f1'][0]:.3f}, {scores.metrics[m].ci95['f1'][1]:.3f}]"
+        for m in ("TI", "TC", "AC+")
+    )
+    console.print(f"trigger-lexicon baseline (schema hints, not trained; the hints were written with this article in view): {headline}")
+    console.print(f"wrote {out / 'documents.jsonl'}, {out / 'gold.jsonl'}, {report.out_dir}/README.md, "
+                  f"{out / 'predictions.jsonl'}, {out / 'report.json'}, {out / 'report.md'}, {out / 'report.html'}")

@@ -88,7 +88,7 @@ class Segment(NamedTuple):
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A trigger span: character offsets plus the text they cover."""
 
@@ -108,7 +108,7 @@ class Span:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityMention:
     """A mention of an entity or value (``type`` is an entity or value type of the schema).
 
@@ -147,7 +147,7 @@ class EntityMention:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Argument:
     """A role filled by an entity mention (``entity``) or by another event mention (``event``).
 
@@ -186,7 +186,7 @@ class Argument:
             raise FormatError(err.message, field=where) from None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventMention:
     """One report of an event: a trigger span, a type, its arguments, realis and hopper.
 
@@ -229,7 +229,7 @@ class EventMention:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """A normalised article with its structure and annotations.
 

@@ -34,6 +34,7 @@ from newsevents.corpus.split import SPLITS, SplitAssignment, assign_splits, load
 from newsevents.corpus.stats import CorpusStats, corpus_stats
 from newsevents.document import Document
 from newsevents.errors import FormatError, ValidationError
+from newsevents.jsonl import default_permissions
 from newsevents.validation import validate_all
 
 #: Attribution lines for the dataset card, by the manifest's ``source``.
@@ -147,6 +148,7 @@ def write_dataset(
     data_files: dict[str, dict[str, str]] = {"documents": {}, "sentences": {}}
     dropped: list[tuple[str, str, int, int, str]] = []
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    default_permissions(staging, directory=True)
     try:
         for split in SPLITS:
             docs = [d for d in documents if assignment.split_of(d.id) == split]

@@ -115,15 +115,21 @@ def _prepare(article: RawArticle, doc_id: str, segmenter: Segmenter) -> _Prepare
 _WORKER_SEGMENTER: Segmenter | None = None
 
 
-def _prepare_batch(batch: Sequence[tuple[RawArticle, str]]) -> list[_Prepared | IngestFailure]:
-    """Worker entry point: normalised, segmented documents (or failures) for ``(article, id)`` pairs."""
+def _worker_segmenter() -> Segmenter:
+    """The segmenter of this process (made on first use; worker processes inherit the parent's)."""
     global _WORKER_SEGMENTER
     if _WORKER_SEGMENTER is None:
         _WORKER_SEGMENTER = Segmenter()
+    return _WORKER_SEGMENTER
+
+
+def _prepare_batch(batch: Sequence[tuple[RawArticle, str]]) -> list[_Prepared | IngestFailure]:
+    """Worker entry point: normalised, segmented documents (or failures) for ``(article, id)`` pairs."""
+    segmenter = _worker_segmenter()
     out: list[_Prepared | IngestFailure] = []
     for article, doc_id in batch:
         try:
-            out.append(_prepare(article, doc_id, _WORKER_SEGMENTER))
+            out.append(_prepare(article, doc_id, segmenter))
         except NewsEventsError as err:
             out.append(IngestFailure.from_error(err, article.location))
     return out
@@ -182,6 +188,8 @@ def ingest(
     batches = [pending[i:i + CHUNK_SIZE] for i in range(0, len(pending), CHUNK_SIZE)]
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     if workers > 1 and len(batches) > 1:
+        # Load spaCy here, once: forked workers inherit it instead of each loading their own.
+        _worker_segmenter().nlp
         with ProcessPoolExecutor(max_workers=min(workers, len(batches))) as pool:
             outputs = pool.map(_prepare_batch, batches)
             _collect(outputs, batches, result, progress)

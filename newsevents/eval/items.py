@@ -21,12 +21,14 @@ The argument span is the filling entity mention's span, or, for an event-valued 
 ``"event"``), the trigger span of the event it points to: such an argument is right when it points
 at an event whose trigger is where the gold one's is. Items are sets (set semantics): equal items of
 one document collapse into one, remembering every event mention they came from (``sources``).
+The scorer works on :data:`ItemIndex` dictionaries (identity -> sources) and builds :class:`Item`
+objects only when asked (error analysis), since a corpus yields millions of items.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 
 from newsevents.document import Document
 
@@ -37,53 +39,52 @@ ARGUMENT_METRICS = ("AI", "AC", "AI+", "AC+")
 ENTITY_METRICS = ("EI", "EC")
 
 
-@dataclass(frozen=True)
-class Item:
+#: An item's identity: ``(key, spans)``. Two items are the same tuple when their identities are equal.
+Identity = tuple[tuple[str, ...], tuple[SpanPair, ...]]
+#: A document's items for one metric: identity -> ids of the event mentions it came from (a list
+#: that may repeat an id; only membership is ever asked).
+ItemIndex = dict[Identity, list[str]]
+
+
+class Item(NamedTuple):
     """One scored tuple of a document.
 
     Attributes
     ----------
     key : tuple of str
-        Label fields compared for equality.
+        Label fields compared for equality: ``()``, ``(type,)``, ``(event type, kind)`` or
+        ``(event type, kind, role)``.
     spans : tuple of (int, int)
-        Character spans compared by the span rule, in ``key``'s order of meaning (trigger first).
-    event_type, role : str
-        Breakdown labels ("" where not applicable; entity items put the entity type in ``event_type``).
-    sources : frozenset of str
+        Character spans compared by the span rule (trigger first, then argument).
+    sources : sequence of str
         Ids of the event mentions the item came from (empty for entity items).
     """
 
     key: tuple[str, ...]
     spans: tuple[SpanPair, ...]
-    event_type: str = ""
-    role: str = ""
-    sources: frozenset[str] = frozenset()
+    sources: Sequence[str] = ()
 
     @property
-    def identity(self) -> tuple:
+    def identity(self) -> Identity:
         return (self.key, self.spans)
 
+    @property
+    def event_type(self) -> str:
+        """The event type (entity type for entity items); "" for identification items."""
+        return self.key[0] if self.key else ""
 
-def _collapse(items: Iterable[Item]) -> list[Item]:
-    """Set semantics: one item per identity, with the union of the event mentions it came from."""
-    merged: dict[tuple, Item] = {}
-    for item in items:
-        identity = item.identity
-        seen = merged.get(identity)
-        if seen is None:
-            merged[identity] = item
-        else:
-            merged[identity] = Item(seen.key, seen.spans, seen.event_type, seen.role, seen.sources | item.sources)
-    return list(merged.values())
+    @property
+    def role(self) -> str:
+        return self.key[2] if len(self.key) == 3 else ""
 
 
-def trigger_items(document: Document, metric: str) -> list[Item]:
+def trigger_items(document: Document, metric: str) -> ItemIndex:
     """Items of ``TI`` or ``TC``."""
     classify = metric == "TC"
-    return _collapse(
-        Item((e.type,) if classify else (), ((e.trigger.start, e.trigger.end),), e.type, "", frozenset((e.id,)))
-        for e in document.events
-    )
+    index: ItemIndex = {}
+    for e in document.events:
+        index.setdefault(((e.type,) if classify else (), ((e.trigger.start, e.trigger.end),)), []).append(e.id)
+    return index
 
 
 #: Maps an argument (kind, span) to the span that stands for it (coreference-aware scoring).
@@ -107,10 +108,13 @@ def coreference_canonical(gold: Document, rule_overlaps: bool = False) -> Canoni
                 first[group] = min(first.get(group, span), span)
         groups[kind] = {span: (first[group] if group is not None else span) for span, group in members}
 
+    if not rule_overlaps:
+        return lambda kind, span: groups[kind].get(span, span)
+
     def canonical(kind: str, span: SpanPair) -> SpanPair:
         table = groups[kind]
-        if span in table or not rule_overlaps:
-            return table.get(span, span)
+        if span in table:
+            return table[span]
         best, shared = span, 0
         for known, anchor in table.items():
             overlap = min(known[1], span[1]) - max(known[0], span[0])
@@ -121,46 +125,64 @@ def coreference_canonical(gold: Document, rule_overlaps: bool = False) -> Canoni
     return canonical
 
 
-def argument_items(document: Document, metric: str, *, canonical: Canonical | None = None) -> list[Item]:
-    """Items of ``AI``, ``AC``, ``AI+`` or ``AC+``.
+#: An argument as extracted once per document: (event type, kind, role, trigger span, argument span, event id).
+RawArgument = tuple[str, str, str, SpanPair, SpanPair, str]
 
-    ``canonical`` (coreference-aware variants, built from the gold document by
-    :func:`coreference_canonical`) replaces each argument span by the span standing for its gold
-    cluster or hopper before items are collapsed, on the gold and the predicted side alike: all
-    mentions of one entity filling one role of one event are one item.
+
+def raw_arguments(document: Document) -> list[RawArgument]:
+    """Every argument of every event mention, with its filler's span (see the module docstring).
+
+    For the coreference-aware variants, :func:`canonical_arguments` replaces each argument span by
+    the span standing for its gold cluster or hopper (:func:`coreference_canonical`), on the gold
+    and the predicted side alike: all mentions of one entity filling one role of one event then
+    make one item.
     """
-    classify = metric in ("AC", "AC+")
-    attached = metric in ("AI+", "AC+")
     spans_by_id = {m.id: ("entity", (m.start, m.end)) for m in document.entities}
     spans_by_id.update({e.id: ("event", (e.trigger.start, e.trigger.end)) for e in document.events})
-    items = []
+    out = []
     for event in document.events:
         trigger = (event.trigger.start, event.trigger.end)
         for argument in event.arguments:
             target = spans_by_id.get(argument.target)
-            if target is None:
-                continue
-            kind, span = target
-            if canonical is not None:
-                span = canonical(kind, span)
-            key = (event.type, kind, argument.role) if classify else (event.type, kind)
-            spans = (trigger, span) if attached else (span,)
-            items.append(Item(key, spans, event.type, argument.role, frozenset((event.id,))))
-    return _collapse(items)
+            if target is not None:
+                kind, span = target
+                out.append((event.type, kind, argument.role, trigger, span, event.id))
+    return out
 
 
-def entity_items(document: Document, metric: str) -> list[Item]:
+def argument_items(arguments: Iterable[RawArgument]) -> dict[str, ItemIndex]:
+    """Items of ``AI``, ``AC``, ``AI+`` and ``AC+`` from :func:`raw_arguments`, in one pass."""
+    ai: ItemIndex = {}
+    ac: ItemIndex = {}
+    ai_plus: ItemIndex = {}
+    ac_plus: ItemIndex = {}
+    for etype, kind, role, trigger, span, event_id in arguments:
+        unlabelled, labelled, alone, attached = (etype, kind), (etype, kind, role), (span,), (trigger, span)
+        ai.setdefault((unlabelled, alone), []).append(event_id)
+        ac.setdefault((labelled, alone), []).append(event_id)
+        ai_plus.setdefault((unlabelled, attached), []).append(event_id)
+        ac_plus.setdefault((labelled, attached), []).append(event_id)
+    return {"AI": ai, "AC": ac, "AI+": ai_plus, "AC+": ac_plus}
+
+
+def canonical_arguments(arguments: Iterable[RawArgument], canonical: Canonical) -> list[RawArgument]:
+    """The same arguments with each filler span replaced by ``canonical`` (coreference variants)."""
+    return [(etype, kind, role, trigger, canonical(kind, span), event_id) for etype, kind, role, trigger, span, event_id in arguments]
+
+
+def entity_items(document: Document, metric: str) -> ItemIndex:
     """Items of ``EI`` (spans) or ``EC`` (spans and types) over entity and value mentions."""
     classify = metric == "EC"
-    return _collapse(Item((m.type,) if classify else (), ((m.start, m.end),), m.type) for m in document.entities)
+    return {((m.type,) if classify else (), ((m.start, m.end),)): [] for m in document.entities}
 
 
-def items_for(document: Document, metric: str, *, canonical: Canonical | None = None) -> list[Item]:
+def items_for(document: Document, metric: str, *, canonical: Canonical | None = None) -> ItemIndex:
     """The items of ``document`` for any metric name of this module."""
     if metric in TRIGGER_METRICS:
         return trigger_items(document, metric)
     if metric in ARGUMENT_METRICS:
-        return argument_items(document, metric, canonical=canonical)
+        arguments = raw_arguments(document)
+        return argument_items(canonical_arguments(arguments, canonical) if canonical else arguments)[metric]
     if metric in ENTITY_METRICS:
         return entity_items(document, metric)
     raise KeyError(f"unknown metric {metric!r}; valid: {', '.join(TRIGGER_METRICS + ARGUMENT_METRICS + ENTITY_METRICS)}")

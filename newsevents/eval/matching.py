@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from newsevents.document import Document
-from newsevents.eval.items import Item, SpanPair
+from newsevents.eval.items import Identity, Item, ItemIndex, RawArgument, SpanPair, raw_arguments
 
 
 @dataclass(frozen=True)
@@ -42,106 +43,195 @@ SPAN_RULES = {rule.name: rule for rule in (EXACT, OVERLAP)}
 Alignment = Mapping[str, str]
 
 
-@dataclass(frozen=True)
 class Matching:
-    """The result of matching one document's items: pairs of indices into the two lists."""
+    """One document's items of one metric and the pairs matched between them.
 
-    gold: Sequence[Item]
-    pred: Sequence[Item]
-    pairs: tuple[tuple[int, int], ...]
+    Holds the item indexes (identity -> source event ids) and the matched identity pairs; the
+    :class:`Item` lists and index pairs that error analysis reads are built on first use.
+    """
+
+    __slots__ = ("gold_index", "pred_index", "matched", "__dict__")
+
+    def __init__(self, gold_index: ItemIndex, pred_index: ItemIndex, matched: Sequence[tuple[Identity, Identity]]) -> None:
+        self.gold_index = gold_index
+        self.pred_index = pred_index
+        self.matched = matched
+
+    @property
+    def n_gold(self) -> int:
+        return len(self.gold_index)
+
+    @property
+    def n_pred(self) -> int:
+        return len(self.pred_index)
+
+    @property
+    def n_match(self) -> int:
+        return len(self.matched)
+
+    @cached_property
+    def gold(self) -> list[Item]:
+        return [Item(key, spans, tuple(dict.fromkeys(sources))) for (key, spans), sources in self.gold_index.items()]
+
+    @cached_property
+    def pred(self) -> list[Item]:
+        return [Item(key, spans, tuple(dict.fromkeys(sources))) for (key, spans), sources in self.pred_index.items()]
+
+    @cached_property
+    def pairs(self) -> tuple[tuple[int, int], ...]:
+        """Matched pairs as indices into :attr:`gold` and :attr:`pred`, sorted."""
+        gold_at = {identity: i for i, identity in enumerate(self.gold_index)}
+        pred_at = {identity: i for i, identity in enumerate(self.pred_index)}
+        return tuple(sorted((gold_at[g], pred_at[p]) for g, p in self.matched))
 
     @property
     def unmatched_gold(self) -> list[Item]:
-        matched = {g for g, _ in self.pairs}
-        return [item for i, item in enumerate(self.gold) if i not in matched]
+        matched = {g for g, _ in self.matched}
+        return [Item(key, spans, tuple(dict.fromkeys(sources))) for (key, spans), sources in self.gold_index.items() if (key, spans) not in matched]
 
     @property
     def unmatched_pred(self) -> list[Item]:
-        matched = {p for _, p in self.pairs}
-        return [item for i, item in enumerate(self.pred) if i not in matched]
+        matched = {p for _, p in self.matched}
+        return [Item(key, spans, tuple(dict.fromkeys(sources))) for (key, spans), sources in self.pred_index.items() if (key, spans) not in matched]
 
 
-def _aligned(gold: Item, pred: Item, alignment: Alignment) -> bool:
-    return any(alignment.get(g) in pred.sources for g in gold.sources)
+def _aligned(gold_sources: Sequence[str], pred_sources: Sequence[str], alignment: Alignment) -> bool:
+    for g in gold_sources:
+        if alignment.get(g) in pred_sources:
+            return True
+    return False
 
 
 def match_items(
-    gold: Sequence[Item],
-    pred: Sequence[Item],
+    gold: ItemIndex,
+    pred: ItemIndex,
     *,
     rule: SpanRule = EXACT,
     alignment: Alignment | None = None,
 ) -> Matching:
     """Maximum one-to-one matching of gold and predicted items (see the module docstring)."""
     if rule is EXACT and alignment is None:
-        index = {item.identity: i for i, item in enumerate(pred)}
-        pairs = tuple((g, index[item.identity]) for g, item in enumerate(gold) if item.identity in index)
-        return Matching(gold, pred, pairs)
+        return Matching(gold, pred, [(identity, identity) for identity in gold if identity in pred])
 
-    by_key: dict[tuple, list[int]] = defaultdict(list)
-    for p, item in enumerate(pred):
-        by_key[item.key].append(p)
+    by_key: dict[tuple, list[Identity]] = defaultdict(list)
+    for identity in pred:
+        by_key[identity[0]].append(identity)
 
-    def compatible(g_item: Item, p_item: Item) -> bool:
-        if not all(rule.compatible(a, b) for a, b in zip(g_item.spans, p_item.spans)):
+    def compatible(g: Identity, p: Identity) -> bool:
+        if not all(rule.compatible(a, b) for a, b in zip(g[1], p[1])):
             return False
-        return alignment is None or _aligned(g_item, p_item, alignment)
+        return alignment is None or _aligned(gold[g], pred[p], alignment)
 
-    edges = {g: [p for p in by_key.get(item.key, ()) if compatible(item, pred[p])] for g, item in enumerate(gold)}
-    return Matching(gold, pred, tuple(sorted(_maximum_matching(edges))))
+    gold_list = list(gold)
+    candidates = {i: [p for p in by_key.get(g[0], ()) if compatible(g, p)] for i, g in enumerate(gold_list)}
+    pred_at = {p: j for j, p in enumerate(pred)}
+    pred_list = list(pred)
+    edges = {i: [pred_at[p] for p in options] for i, options in candidates.items()}
+    return Matching(gold, pred, [(gold_list[i], pred_list[j]) for i, j in sorted(_maximum_matching(edges))])
+
+
+def restrict(matching: Matching, alignment: Alignment) -> Matching:
+    """The pairs of an exact-span matching whose items come from aligned event mentions.
+
+    Under exact spans an item can only be paired with its identical counterpart, so this is the
+    maximum matching under the alignment condition, without searching again.
+    """
+    gold, pred = matching.gold_index, matching.pred_index
+    return Matching(gold, pred, [(g, p) for g, p in matching.matched if _aligned(gold[g], pred[p], alignment)])
 
 
 def _maximum_matching(edges: Mapping[int, list[int]]) -> list[tuple[int, int]]:
     """Kuhn's augmenting-path algorithm; the graphs here are a document's items of one key."""
     owner: dict[int, int] = {}
-
-    def augment(g: int, seen: set[int]) -> bool:
-        for p in edges[g]:
-            if p in seen:
-                continue
-            seen.add(p)
-            if p not in owner or augment(owner[p], seen):
-                owner[p] = g
-                return True
-        return False
-
     for g in edges:
         if edges[g]:
-            augment(g, set())
+            _augment(g, edges, owner, set())
     return [(g, p) for p, g in owner.items()]
 
 
-def align_events(gold: Document, pred: Document, *, rule: SpanRule = EXACT, by: str = "trigger") -> dict[str, str]:
-    """A one-to-one alignment of gold and predicted event mentions (Hungarian assignment).
+def _augment(g: int, edges: Mapping[int, list[int]], owner: dict[int, int], seen: set[int]) -> bool:
+    """Find an augmenting path from gold node ``g``; a module-level function, not a closure: a
+    recursive closure refers to itself through a cell, and that cycle would outlive every call."""
+    for p in edges[g]:
+        if p in seen:
+            continue
+        seen.add(p)
+        if p not in owner or _augment(owner[p], edges, owner, seen):
+            owner[p] = g
+            return True
+    return False
+
+
+ALIGNMENTS = ("trigger", "type")
+
+
+def align_events(
+    gold: Document, pred: Document, *, rule: SpanRule = EXACT,
+    arguments: tuple[Sequence[RawArgument], Sequence[RawArgument]] | None = None,
+) -> dict[str, dict[str, str]]:
+    """Two one-to-one alignments of gold and predicted event mentions (Hungarian assignment).
+
+    Returns ``{"trigger": alignment, "type": alignment}``, each mapping gold event ids to predicted
+    ones:
+
+    * ``"trigger"``: only mentions whose triggers satisfy ``rule`` may be aligned (used by TI, TC,
+      AI+, AC+);
+    * ``"type"``: only mentions of the same event type (used by AI and AC, which do not look at the
+      trigger).
 
     Parameters
     ----------
-    by : {"trigger", "type"}
-        ``"trigger"``: only mentions whose triggers satisfy ``rule`` may be aligned (used by TI,
-        TC, AI+, AC+); ``"type"``: only mentions of the same event type (used by AI and AC, which
-        do not look at the trigger).
+    arguments : pair of lists, optional
+        :func:`~newsevents.eval.items.raw_arguments` of ``gold`` and ``pred``, when already at hand.
 
     Notes
     -----
-    The assignment maximises, in this order of priority, the same event type, compatible triggers,
-    and the number of shared ``(role, argument span)`` pairs; ties are broken by mention order.
+    Each assignment maximises, in this order of priority, the same event type, compatible triggers,
+    and the share of common ``(role, argument span)`` pairs; ties are broken by mention order.
     """
     if not gold.events or not pred.events:
-        return {}
-    def arg_spans(doc: Document) -> dict[str, set[tuple[str, SpanPair]]]:
-        spans = {m.id: (m.start, m.end) for m in doc.entities} | {e.id: (e.trigger.start, e.trigger.end) for e in doc.events}
-        return {e.id: {(a.role, spans[a.target]) for a in e.arguments if a.target in spans} for e in doc.events}
+        return {by: {} for by in ALIGNMENTS}
+    gold_raw, pred_raw = arguments if arguments is not None else (raw_arguments(gold), raw_arguments(pred))
+    gold_args: dict[str, set] = {e.id: set() for e in gold.events}
+    pred_args: dict[str, set] = {e.id: set() for e in pred.events}
+    for table, raw in ((gold_args, gold_raw), (pred_args, pred_raw)):
+        for _, _, role, _, span, event_id in raw:
+            table[event_id].add((role, span))
 
-    gold_args, pred_args = arg_spans(gold), arg_spans(pred)
-    weights = np.zeros((len(gold.events), len(pred.events)))
+    def weight(g, p, same_type: bool, triggers: bool) -> float:  # type: ignore[no-untyped-def]
+        common = gold_args[g.id] & pred_args[p.id]
+        share = len(common) / (1 + len(gold_args[g.id] | pred_args[p.id])) if common else 0.0
+        return 4 * same_type + 2 * triggers + share + 1e-3
+
+    # Candidates by lookup where possible: same trigger span (exact rule) and same type.
+    by_trigger: dict[tuple[int, int], list[int]] = defaultdict(list)
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for j, p in enumerate(pred.events):
+        by_trigger[(p.trigger.start, p.trigger.end)].append(j)
+        by_type[p.type].append(j)
+    candidates: dict[str, dict[int, list[tuple[int, float]]]] = {by: defaultdict(list) for by in ALIGNMENTS}
     for i, g in enumerate(gold.events):
         g_trigger = (g.trigger.start, g.trigger.end)
-        for j, p in enumerate(pred.events):
-            same_type = g.type == p.type
-            triggers = rule.compatible(g_trigger, (p.trigger.start, p.trigger.end))
-            if (by == "trigger" and not triggers) or (by == "type" and not same_type):
-                continue
-            shared = len(gold_args[g.id] & pred_args[p.id])
-            weights[i, j] = 4 * same_type + 2 * triggers + shared / (1 + len(gold_args[g.id] | pred_args[p.id])) + 1e-3
+        near = by_trigger.get(g_trigger, ()) if rule is EXACT else range(len(pred.events))
+        for j in near:
+            p = pred.events[j]
+            if rule.compatible(g_trigger, (p.trigger.start, p.trigger.end)):
+                candidates["trigger"][i].append((j, weight(g, p, g.type == p.type, True)))
+        for j in by_type.get(g.type, ()):
+            p = pred.events[j]
+            candidates["type"][i].append((j, weight(g, p, True, rule.compatible(g_trigger, (p.trigger.start, p.trigger.end)))))
+    return {by: _assign(gold, pred, candidates[by]) for by in ALIGNMENTS}
+
+
+def _assign(gold: Document, pred: Document, candidates: Mapping[int, list[tuple[int, float]]]) -> dict[str, str]:
+    """The maximum-weight one-to-one assignment of the candidate pairs (event ids)."""
+    # Without competition (no prediction wanted by two gold mentions or vice versa) the answer is direct.
+    wanted = [j for options in candidates.values() for j, _ in options]
+    if all(len(options) == 1 for options in candidates.values()) and len(wanted) == len(set(wanted)):
+        return {gold.events[i].id: pred.events[options[0][0]].id for i, options in candidates.items()}
+    weights = np.zeros((len(gold.events), len(pred.events)))
+    for i, options in candidates.items():
+        for j, w in options:
+            weights[i, j] = w
     rows, cols = linear_sum_assignment(weights, maximize=True)
     return {gold.events[i].id: pred.events[j].id for i, j in zip(rows, cols) if weights[i, j] > 0}

@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 
 from newsevents.document import Document
 from newsevents.eval.counts import Counts, Score
-from newsevents.eval.items import ARGUMENT_METRICS, TRIGGER_METRICS, Item, coreference_canonical, items_for
-from newsevents.eval.matching import EXACT, Matching, SpanRule, align_events, match_items
+from newsevents.eval.items import (
+    ARGUMENT_METRICS, TRIGGER_METRICS, argument_items, canonical_arguments, coreference_canonical, entity_items,
+    raw_arguments, trigger_items,
+)
+from newsevents.eval.matching import EXACT, Matching, SpanRule, align_events, match_items, restrict
 
 HEADLINE = TRIGGER_METRICS + ARGUMENT_METRICS
 STRICT = tuple(f"{m}-strict" for m in HEADLINE)
@@ -58,26 +61,31 @@ class DocumentResult:
 
     def counts(self, metric: str) -> Counts:
         m = self.matchings[metric]
-        return Counts(len(m.gold), len(m.pred), len(m.pairs))
+        return Counts(m.n_gold, m.n_pred, m.n_match)
 
 
 def score_document(gold: Document, pred: Document, *, rule: SpanRule = EXACT) -> DocumentResult:
     """Match every metric's items of ``gold`` and ``pred`` (one document, same text)."""
-    by_trigger = align_events(gold, pred, rule=rule, by="trigger")
+    raw = (raw_arguments(gold), raw_arguments(pred))
+    alignments = align_events(gold, pred, rule=rule, arguments=raw)
+    by_trigger, by_type = alignments["trigger"], alignments["type"]
     canonical = coreference_canonical(gold, rule_overlaps=rule is not EXACT)
-    by_type = align_events(gold, pred, rule=rule, by="type")
+    plain = (argument_items(raw[0]), argument_items(raw[1]))
+    coref = (argument_items(canonical_arguments(raw[0], canonical)), argument_items(canonical_arguments(raw[1], canonical)))
     matchings: dict[str, Matching] = {}
     for metric in HEADLINE:
-        gold_items, pred_items = items_for(gold, metric), items_for(pred, metric)
-        matchings[metric] = match_items(gold_items, pred_items, rule=rule)
-        alignment = by_type if metric in ("AI", "AC") else by_trigger
-        matchings[f"{metric}-strict"] = match_items(gold_items, pred_items, rule=rule, alignment=alignment)
         if metric in ARGUMENT_METRICS:
-            matchings[f"{metric}-coref"] = match_items(
-                items_for(gold, metric, canonical=canonical), items_for(pred, metric, canonical=canonical), rule=rule,
-            )
-    matchings["entities"] = match_items(items_for(gold, "EC"), items_for(pred, "EC"), rule=rule)
-    matchings["entities-identification"] = match_items(items_for(gold, "EI"), items_for(pred, "EI"), rule=rule)
+            gold_items, pred_items = plain[0][metric], plain[1][metric]
+            matchings[f"{metric}-coref"] = match_items(coref[0][metric], coref[1][metric], rule=rule)
+        else:
+            gold_items, pred_items = trigger_items(gold, metric), trigger_items(pred, metric)
+        matching = match_items(gold_items, pred_items, rule=rule)
+        matchings[metric] = matching
+        alignment = by_type if metric in ("AI", "AC") else by_trigger
+        matchings[f"{metric}-strict"] = restrict(matching, alignment) if rule is EXACT else \
+            match_items(gold_items, pred_items, rule=rule, alignment=alignment)
+    matchings["entities"] = match_items(entity_items(gold, "EC"), entity_items(pred, "EC"), rule=rule)
+    matchings["entities-identification"] = match_items(entity_items(gold, "EI"), entity_items(pred, "EI"), rule=rule)
 
     pred_events = {e.id: e for e in pred.events}
     realis_pairs = []
@@ -92,18 +100,45 @@ def total(results: Iterable[DocumentResult], metric: str) -> Counts:
     return sum((r.counts(metric) for r in results), Counts())
 
 
-def breakdown(results: Sequence[DocumentResult], metric: str, by: str, zero_division: float = 0.0) -> dict[str, Score]:
-    """Per-label scores of ``metric``, the label being each item's ``event_type`` or ``role`` (``by``)."""
-    gold: Counter = Counter()
-    pred: Counter = Counter()
-    match: Counter = Counter()
+#: Where a breakdown label sits in an item's key.
+_LABEL_POSITION = {"event_type": 0, "role": 2}
+
+
+class LabelCounts:
+    """Per-label counts of one metric, accumulated one document at a time.
+
+    The label of an item is its event type or its role (``by``); :meth:`scores` turns the counts
+    into per-label precision, recall and F1.
+    """
+
+    def __init__(self, metric: str, by: str) -> None:
+        if by not in _LABEL_POSITION:
+            raise ValueError(f"unknown breakdown {by!r}; valid: {', '.join(_LABEL_POSITION)}")
+        self.metric = metric
+        self.by = by
+        self._position = _LABEL_POSITION[by]
+        self.gold: Counter = Counter()
+        self.pred: Counter = Counter()
+        self.match: Counter = Counter()
+
+    def add(self, result: DocumentResult) -> None:
+        m = result.matchings[self.metric]
+        position = self._position
+        self.gold.update(key[position] for key, _ in m.gold_index)
+        self.pred.update(key[position] for key, _ in m.pred_index)
+        self.match.update(g[0][position] for g, _ in m.matched)
+
+    def scores(self, zero_division: float = 0.0) -> dict[str, Score]:
+        labels = sorted(set(self.gold) | set(self.pred))
+        return {label: Score.from_counts(self.gold[label], self.pred[label], self.match[label], zero_division) for label in labels}
+
+
+def breakdown(results: Iterable[DocumentResult], metric: str, by: str, zero_division: float = 0.0) -> dict[str, Score]:
+    """Per-label scores of ``metric``, the label being the event type or the role (``by``) of each item."""
+    counts = LabelCounts(metric, by)
     for result in results:
-        m = result.matchings[metric]
-        gold.update(getattr(i, by) for i in m.gold)
-        pred.update(getattr(i, by) for i in m.pred)
-        match.update(getattr(m.gold[g], by) for g, _ in m.pairs)
-    labels = sorted(set(gold) | set(pred))
-    return {label: Score.from_counts(gold[label], pred[label], match[label], zero_division) for label in labels}
+        counts.add(result)
+    return counts.scores(zero_division)
 
 
 def macro(scores: dict[str, Score]) -> dict[str, float]:
@@ -119,10 +154,3 @@ def macro(scores: dict[str, Score]) -> dict[str, float]:
     }
 
 
-def items_of(results: Sequence[DocumentResult], metric: str) -> Iterable[tuple[str, Item, bool]]:
-    """``(document id, gold item, matched)`` for every gold item of ``metric``."""
-    for result in results:
-        m = result.matchings[metric]
-        matched = {g for g, _ in m.pairs}
-        for i, item in enumerate(m.gold):
-            yield result.document_id, item, i in matched

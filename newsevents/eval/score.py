@@ -11,17 +11,22 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
 
 from newsevents.annotation.schema import Schema
 from newsevents.document import Document
+from newsevents.eval.counts import Counts
 from newsevents.errors import MismatchError, NewsEventsError, ValidationError
 from newsevents.eval.metrics import (
-    ALL_METRICS, ARGUMENT_METRICS, DEFINITIONS, DocumentResult, breakdown, macro, score_document, total,
+    ALL_METRICS, ARGUMENT_METRICS, DEFINITIONS, DocumentResult, LabelCounts, macro, score_document,
 )
+from newsevents.eval.error_analysis import ErrorAccumulator
 from newsevents.eval.matching import SPAN_RULES
 from newsevents.eval.report import MetricResult, Report
 from newsevents.eval.statistics import DEFAULT_RESAMPLES, confidence_intervals
@@ -30,6 +35,19 @@ from newsevents.validation import check_ids, check_references, check_spans
 #: Per-label tables in the report: metric -> item attribute it is broken down by.
 PER_TYPE = ("TC", "AC", "AC+")
 PER_ROLE = ("AC", "AC+")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: scoring creates millions of short-lived tuples (no
+    cycles), and collections triggered by them more than doubled scoring time (benchmarks/score.py)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def check_predictions(gold: Sequence[Document], predictions: Sequence[Document]) -> dict[str, Document]:
@@ -59,11 +77,32 @@ def check_predictions(gold: Sequence[Document], predictions: Sequence[Document])
         if doc.text and doc.text != gold_text[doc.id]:
             raise MismatchError("the prediction's text differs from the gold text (leave `text` empty or copy it unchanged)",
                                 document=doc.id, field="text")
-        checked = replace(doc, text=gold_text[doc.id])
-        problems += [*check_spans(checked), *check_ids(checked), *check_references(checked)]
+        if not _fits(doc, gold_text[doc.id]):  # the full checks only where the quick one fails: they say what and where
+            checked = replace(doc, text=gold_text[doc.id])
+            problems += [*check_spans(checked), *check_ids(checked), *check_references(checked)]
     if problems:
         raise ValidationError(problems)
     return {d.id: by_id.get(d.id) or Document(d.id, d.text) for d in gold}
+
+
+def _fits(doc: Document, text: str) -> bool:
+    """Quick check: every span lies in ``text`` and matches it, ids are unique, references resolve."""
+    n = len(text)
+    for m in doc.entities:
+        if not (0 <= m.start < m.end <= n and text[m.start:m.end] == m.text):
+            return False
+    entity_ids = {m.id for m in doc.entities}
+    event_ids = {e.id for e in doc.events}
+    if len(entity_ids) != len(doc.entities) or len(event_ids) != len(doc.events) or entity_ids & event_ids:
+        return False
+    for e in doc.events:
+        t = e.trigger
+        if not (0 <= t.start < t.end <= n and text[t.start:t.end] == t.text):
+            return False
+        for a in e.arguments:
+            if (a.entity is not None and a.entity not in entity_ids) or (a.event is not None and (a.event not in event_ids or a.event == e.id)):
+                return False
+    return True
 
 
 def unknown_labels(predictions: Iterable[Document], schema: Schema) -> dict[str, list[str]]:
@@ -81,6 +120,7 @@ def unknown_labels(predictions: Iterable[Document], schema: Schema) -> dict[str,
     return {"event_types": sorted(event_types), "roles": sorted(roles), "entity_types": sorted(entity_types)}
 
 
+@_collector_paused()
 def score(
     gold: Iterable[Document],
     predictions: Iterable[Document],
@@ -91,6 +131,7 @@ def score(
     bootstrap: int = DEFAULT_RESAMPLES,
     seed: int = 0,
     zero_division: float = 0.0,
+    errors: bool = True,
 ) -> Report:
     """Score predictions against gold with every metric of :mod:`newsevents.eval.metrics`.
 
@@ -107,6 +148,8 @@ def score(
     seed : int, default 0
     zero_division : float, default 0.0
         Precision, recall and F1 where their denominator is zero.
+    errors : bool, default True
+        Class every unmatched item and keep examples (:mod:`newsevents.eval.error_analysis`).
 
     Returns
     -------
@@ -129,21 +172,37 @@ def score(
         raise NewsEventsError(f"labels not in the schema ({listed}); drop --strict to score them as wrong")
 
     rule = SPAN_RULES[span_mode]
-    results = [score_document(doc, by_id[doc.id], rule=rule) for doc in gold]
-    per_document = np.array([[list(vars(r.counts(m)).values()) for m in ALL_METRICS] for r in results], dtype=np.int64).reshape(len(results), len(ALL_METRICS), 3)
+    # One document at a time: its matchings feed the accumulators below and are then dropped, so
+    # memory grows with the number of documents' counts, not with their items.
+    counts_flat = array("q")  # n_gold, n_pred, n_match of every metric of every document (no tracked objects)
+    per_type = {m: LabelCounts(m, "event_type") for m in PER_TYPE}
+    per_role = {m: LabelCounts(m, "role") for m in PER_ROLE}
+    realis_pairs: list[tuple[str, str]] = []
+    error_analysis = ErrorAccumulator(span_mode=span_mode) if errors else None
+    for document in gold:
+        result = score_document(document, by_id[document.id], rule=rule)
+        for m in map(result.matchings.__getitem__, ALL_METRICS):
+            counts_flat.extend((m.n_gold, m.n_pred, m.n_match))
+        for counts in (*per_type.values(), *per_role.values()):
+            counts.add(result)
+        realis_pairs += result.realis_pairs
+        if error_analysis is not None:
+            error_analysis.add(document, by_id[document.id], result)
+
+    per_document = np.frombuffer(counts_flat, dtype=np.int64).reshape(len(gold), len(ALL_METRICS), 3)
     intervals = confidence_intervals(per_document, resamples=bootstrap, seed=seed) if bootstrap else None
     metrics = {}
+    totals = per_document.sum(axis=0)
     for index, name in enumerate(ALL_METRICS):
-        point = total(results, name).score(zero_division)
+        point = Counts(*map(int, totals[index])).score(zero_division)
         if intervals is None:
             ci = {k: (getattr(point, k), getattr(point, k)) for k in ("precision", "recall", "f1")}
         else:
             ci = {k: (float(intervals[index, j, 0]), float(intervals[index, j, 1])) for j, k in enumerate(("precision", "recall", "f1"))}
         metrics[name] = MetricResult(point, ci)
 
-    per_type = {m: breakdown(results, m, "event_type", zero_division) for m in PER_TYPE}
-    per_role = {m: breakdown(results, m, "role", zero_division) for m in PER_ROLE}
-    realis_pairs = [pair for r in results for pair in r.realis_pairs]
+    per_type_scores = {m: c.scores(zero_division) for m, c in per_type.items()}
+    per_role_scores = {m: c.scores(zero_division) for m, c in per_role.items()}
     return Report(
         options={"span_mode": span_mode, "bootstrap": bootstrap, "seed": seed, "zero_division": zero_division,
                  "schema": f"{schema.name} {schema.version}" if schema else None, "strict_labels": strict_labels},
@@ -154,14 +213,16 @@ def score(
             "without_prediction": sorted({d.id for d in gold} - {d.id for d in predictions}),
         },
         metrics=metrics,
-        per_type=per_type,
-        per_role=per_role,
-        macro={**{f"{m} by type": macro(per_type[m]) for m in PER_TYPE}, **{f"{m} by role": macro(per_role[m]) for m in PER_ROLE}},
+        per_type=per_type_scores,
+        per_role=per_role_scores,
+        macro={**{f"{m} by type": macro(per_type_scores[m]) for m in PER_TYPE},
+               **{f"{m} by role": macro(per_role_scores[m]) for m in PER_ROLE}},
         realis={
             "accuracy": (sum(g == p for g, p in realis_pairs) / len(realis_pairs)) if realis_pairs else zero_division,
             "n": len(realis_pairs),
         },
         unknown_labels=unknown,
+        errors=error_analysis.finish().to_dict() if error_analysis is not None else {},
     )
 
 

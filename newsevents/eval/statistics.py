@@ -8,7 +8,7 @@ report is reproducible.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -27,44 +27,46 @@ def _prf(counts: np.ndarray) -> np.ndarray:
     return np.stack([precision, recall, f1], axis=-1)
 
 
-def resample_weights(n_documents: int, resamples: int, seed: int) -> np.ndarray:
-    """How often each document is drawn in each resample: shape ``(resamples, n_documents)``."""
+#: Draws (resamples x documents) made at a time: bounds the bootstrap's memory to a few times
+#: this many 8-byte numbers, whatever the number of documents.
+CHUNK_DRAWS = 1_000_000
+
+
+def resample_weights(n_documents: int, resamples: int, seed: int) -> Iterator[np.ndarray]:
+    """How often each document is drawn in each resample, in chunks of about :data:`CHUNK_DRAWS` draws.
+
+    The chunks are a deterministic function of ``(n_documents, resamples, seed)``: two calls with
+    the same arguments draw the same resamples, which is what a paired comparison needs.
+    """
     rng = np.random.default_rng(seed)
-    # Drawing n documents with replacement = one multinomial draw of n over equal probabilities.
-    return rng.multinomial(n_documents, np.full(n_documents, 1.0 / n_documents), size=resamples).astype(np.float64)
+    rows_per_chunk = max(1, CHUNK_DRAWS // max(1, n_documents))
+    for start in range(0, resamples, rows_per_chunk):
+        size = min(rows_per_chunk, resamples - start)
+        draws = rng.integers(0, n_documents, size=(size, n_documents))   # documents drawn, with replacement
+        rows = np.repeat(np.arange(size) * n_documents, n_documents)
+        yield np.bincount(draws.ravel() + rows, minlength=size * n_documents).reshape(size, n_documents).astype(np.float64)
 
 
-def bootstrap_scores(per_document: np.ndarray, *, resamples: int = DEFAULT_RESAMPLES, seed: int = 0,
-                     weights: np.ndarray | None = None) -> np.ndarray:
+def bootstrap_scores(per_document: np.ndarray, *, resamples: int = DEFAULT_RESAMPLES, seed: int = 0) -> np.ndarray:
     """Precision, recall and F1 of every resample.
 
     Parameters
     ----------
     per_document : ndarray, shape (n_documents, n_metrics, 3)
         Counts ``(n_gold, n_pred, n_match)`` of each metric in each document.
-    weights : ndarray, shape (resamples, n_documents), optional
-        Draw counts (:func:`resample_weights`); pass the same to score two systems on the same
-        resamples (paired bootstrap).
+    resamples, seed : int
+        The same values draw the same resamples (:func:`resample_weights`), so scoring two systems
+        with one seed gives a paired bootstrap.
 
     Returns
     -------
     ndarray, shape (resamples, n_metrics, 3)
     """
     n_documents = per_document.shape[0]
-    if weights is None:
-        weights = resample_weights(n_documents, resamples, seed)
     flat = per_document.reshape(n_documents, -1).astype(np.float64)
-    sums = (weights @ flat).reshape(weights.shape[0], *per_document.shape[1:])
-    return _prf(sums)
-
-
-@dataclass(frozen=True)
-class Interval:
-    low: float
-    high: float
-
-    def to_list(self) -> list[float]:
-        return [self.low, self.high]
+    chunks = [(weights @ flat) for weights in resample_weights(n_documents, resamples, seed)]
+    sums = np.concatenate(chunks) if chunks else np.zeros((0, flat.shape[1]))
+    return _prf(sums.reshape(sums.shape[0], *per_document.shape[1:]))
 
 
 def percentile_intervals(samples: np.ndarray, level: float = 0.95) -> np.ndarray:

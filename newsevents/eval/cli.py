@@ -1,0 +1,238 @@
+"""``newsevents eval``: score predictions, run any extractor and score it, compare two systems.
+
+Gold is a documents JSONL file, a dataset folder built by ``newsevents corpus build`` (pick the
+split with ``--split``), or a file in another format (``--gold-format``). Problems with the
+predictions (an unknown document id, a malformed line, a span that does not fit the gold text)
+are user errors: one line naming file, line and document, exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from newsevents.annotation.schema import load_schema
+from newsevents.console import console, errors
+from newsevents.document import Document
+from newsevents.errors import NewsEventsError
+from newsevents.eval.loading import NATIVE_FORMAT, load_gold, load_predictions, located_in_predictions
+from newsevents.eval.metrics import ENTITIES, HEADLINE
+from newsevents.eval.report import Report
+from newsevents.eval.runners import make_runner, run_extractor
+from newsevents.eval.score import check_predictions, score
+from newsevents.eval.statistics import DEFAULT_RESAMPLES
+from newsevents.jsonl import atomic_write, write_documents
+
+app = typer.Typer(help="Evaluate extractors: score predictions, run an extractor and score it, compare two systems.",
+                  no_args_is_help=True)
+
+#: ``eval run`` options that choose the extractor, and the runner (newsevents.eval.runners) each one builds.
+RUNNER_OPTIONS = {"--predictions": "predictions", "--extractor": "python", "--command": "command", "--url": "http"}
+#: The files ``eval run`` writes into its --out folder.
+RUN_FILES = {"predictions": "predictions.jsonl", "json": "report.json", "markdown": "report.md", "html": "report.html"}
+
+GOLD_OPTION = typer.Option(..., "--gold", help="Gold: documents JSONL, a dataset folder (see --split), or a file in --gold-format.")
+SPLIT_OPTION = typer.Option(None, "--split", help="Split of a dataset folder; required when it has several.")
+GOLD_FORMAT_OPTION = typer.Option(NATIVE_FORMAT, "--gold-format", help="Format of --gold: newsevents, textee, wikievents or conll.")
+PRED_FORMAT_OPTION = typer.Option(NATIVE_FORMAT, "--pred-format", help="Format of the predictions: newsevents, textee, wikievents or conll.")
+SPAN_MODE_OPTION = typer.Option("exact", "--span-mode", help="exact (spans equal) or overlap (spans share a character).")
+SCHEMA_OPTION = typer.Option(None, "--schema", help="Ontology the labels are checked against (default: annotation/schema.yaml).")
+STRICT_OPTION = typer.Option(False, "--strict", help="Labels the ontology lacks are an error (default: scored as wrong and listed in the report).")
+BOOTSTRAP_OPTION = typer.Option(DEFAULT_RESAMPLES, "--bootstrap", help="Bootstrap resamples for the 95% intervals; 0 skips them.")
+SEED_OPTION = typer.Option(0, "--seed", help="Seed of the bootstrap.")
+JSON_OPTION = typer.Option(None, "--json", help="Write the report as JSON here.")
+MARKDOWN_OPTION = typer.Option(None, "--markdown", help="Write the report as Markdown here.")
+HTML_OPTION = typer.Option(None, "--html", help="Write the report as HTML here.")
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """The scoring options the commands share (see :func:`newsevents.eval.score.score`)."""
+
+    span_mode: str = "exact"
+    schema: Path | None = None
+    strict: bool = False
+    bootstrap: int = DEFAULT_RESAMPLES
+    seed: int = 0
+
+    def score(self, gold: Sequence[Document], predictions: Sequence[Document], file: str | Path, lines: dict[str, int]) -> Report:
+        """Score, naming ``file`` and the line of the offending prediction in any error."""
+        with located_in_predictions(file, lines):
+            return score(gold, predictions, span_mode=self.span_mode, schema=load_schema(self.schema),
+                         strict_labels=self.strict, bootstrap=self.bootstrap, seed=self.seed)
+
+
+def _load_gold(gold: Path, split: str | None, gold_format: str) -> list[Document]:
+    documents = load_gold(gold, split=split, fmt=gold_format)
+    if not documents:
+        raise NewsEventsError("no gold documents", file=str(gold))
+    return documents
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.1f}"
+
+
+def print_headline(report: Report) -> None:
+    """The headline metrics as a table on stdout; documents without prediction and unknown labels on stderr."""
+    table = Table(title="Scores (micro, %; 95% bootstrap interval of F1)", title_justify="left")
+    for column in ("metric", "P", "R", "F1", "F1 95% CI", "gold", "pred", "match"):
+        table.add_column(column, justify="left" if column == "metric" else "right")
+    for name in (*HEADLINE, *ENTITIES):
+        result = report.metrics[name]
+        s = result.score
+        low, high = result.ci95["f1"]
+        table.add_row(name, _percent(s.precision), _percent(s.recall), _percent(s.f1),
+                      f"{_percent(low)}-{_percent(high)}", str(s.n_gold), str(s.n_pred), str(s.n_match))
+    console.print(table)
+    missing = report.documents["without_prediction"]
+    if missing:
+        errors.print(f"note: {len(missing)} gold documents without prediction, scored as predicting nothing: "
+                     + ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else ""))
+    unknown = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in report.unknown_labels.items() if names)
+    if unknown:
+        errors.print(f"note: labels the ontology lacks, scored as wrong: {unknown}")
+
+
+def write_reports(report: Report, outputs: dict[str, Path | None]) -> list[Path]:
+    """Write the report in each requested rendering (``json``, ``markdown``, ``html``) atomically."""
+    from newsevents.eval import render
+
+    renderers = {"json": render.to_json, "markdown": render.to_markdown, "html": render.to_html}
+    written = []
+    for kind, path in outputs.items():
+        if path is not None:
+            with atomic_write(path) as handle:
+                handle.write(renderers[kind](report))
+            written.append(path)
+    return written
+
+
+def _done(written: Sequence[Path]) -> None:
+    if written:
+        console.print("wrote " + ", ".join(map(str, written)))
+
+
+@app.command("score")
+def score_command(
+    gold: Path = GOLD_OPTION,
+    split: str | None = SPLIT_OPTION,
+    pred: Path = typer.Option(..., "--pred", help="Predictions: documents JSONL (or --pred-format)."),
+    gold_format: str = GOLD_FORMAT_OPTION,
+    pred_format: str = PRED_FORMAT_OPTION,
+    span_mode: str = SPAN_MODE_OPTION,
+    schema: Path | None = SCHEMA_OPTION,
+    strict: bool = STRICT_OPTION,
+    bootstrap: int = BOOTSTRAP_OPTION,
+    seed: int = SEED_OPTION,
+    json_out: Path | None = JSON_OPTION,
+    markdown_out: Path | None = MARKDOWN_OPTION,
+    html_out: Path | None = HTML_OPTION,
+) -> None:
+    """Score predictions against gold; print the headline table, write the requested reports.
+
+    A gold document without prediction is scored as predicting nothing and listed in the report
+    (documents.without_prediction). Predictions for unknown documents, malformed lines and spans that
+    do not fit the gold text are errors naming file, line and document.
+
+    Example: newsevents eval score --gold build/newsevents --split test --pred predictions.jsonl --json report.json
+    """
+    gold_docs = _load_gold(gold, split, gold_format)
+    predictions, lines = load_predictions(pred, pred_format, reference=gold_docs)
+    report = Scoring(span_mode, schema, strict, bootstrap, seed).score(gold_docs, predictions, pred, lines)
+    print_headline(report)
+    _done(write_reports(report, {"json": json_out, "markdown": markdown_out, "html": html_out}))
+
+
+@app.command("run")
+def run_command(
+    gold: Path = GOLD_OPTION,
+    split: str | None = SPLIT_OPTION,
+    gold_format: str = GOLD_FORMAT_OPTION,
+    predictions: Path | None = typer.Option(None, "--predictions", help="A predictions JSONL file made earlier."),
+    extractor: str | None = typer.Option(None, "--extractor", help="module:attr of an object with predict(documents), or a callable."),
+    command: str | None = typer.Option(None, "--command", help="A command reading documents JSONL on stdin, writing predictions JSONL on stdout."),
+    url: str | None = typer.Option(None, "--url", help='An HTTP endpoint answering POST {"documents": [...]} with {"predictions": [...]}.'),
+    timeout: float | None = typer.Option(None, "--timeout", help="Seconds: --command is killed after it; --url waits this long per request (default 60)."),
+    retries: int | None = typer.Option(None, "--retries", help="--url: further attempts after a connection error or a 5xx answer (default 3)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for predictions.jsonl, report.json, report.md and report.html."),
+    span_mode: str = SPAN_MODE_OPTION,
+    schema: Path | None = SCHEMA_OPTION,
+    strict: bool = STRICT_OPTION,
+    bootstrap: int = BOOTSTRAP_OPTION,
+    seed: int = SEED_OPTION,
+) -> None:
+    """Run an extractor on the gold texts (gold annotations removed), save its predictions and score them.
+
+    Give exactly one of --predictions, --extractor, --command and --url. OUT/predictions.jsonl can be
+    re-scored with `newsevents eval score`; the reports carry the run facts (runner, seconds,
+    documents per second, peak memory and what it measures, the command's stderr) under "run".
+
+    Example: newsevents eval run --gold build/newsevents --split test --command "python my_extractor.py" --out runs/mine
+    """
+    chosen = {flag: value for flag, value in zip(RUNNER_OPTIONS, (predictions, extractor, command, url)) if value is not None}
+    if len(chosen) != 1:
+        given = f"got {', '.join(chosen)}" if chosen else "got none"
+        raise NewsEventsError(f"give exactly one of {', '.join(RUNNER_OPTIONS)} ({given})")
+    (flag, target), = chosen.items()
+    runner = make_runner(RUNNER_OPTIONS[flag], str(target), timeout=timeout, retries=retries)
+    gold_docs = _load_gold(gold, split, gold_format)
+    result = run_extractor(runner, gold_docs)
+    saved = out / RUN_FILES["predictions"]
+    write_documents(saved, result.predictions)
+    lines = {d.id: line for line, d in enumerate(result.predictions, start=1)}
+    report = Scoring(span_mode, schema, strict, bootstrap, seed).score(gold_docs, result.predictions, saved, lines)
+    report.run = {"gold": str(gold), "split": split, **result.to_dict()}
+    print_headline(report)
+    memory = "not measured" if result.peak_memory_mb is None else f"{result.peak_memory_mb:.1f} MiB peak"
+    console.print(f"ran {result.runner['name']} on {len(gold_docs)} documents in {result.seconds:.2f} s "
+                  f"({result.documents_per_second:.1f} documents/s, memory {memory})")
+    written = write_reports(report, {kind: out / RUN_FILES[kind] for kind in ("json", "markdown", "html")})
+    _done([saved, *written])
+
+
+@app.command("compare")
+def compare_command(
+    system_a: Path = typer.Argument(..., help="Predictions of system A."),
+    system_b: Path = typer.Argument(..., help="Predictions of system B."),
+    gold: Path = GOLD_OPTION,
+    split: str | None = SPLIT_OPTION,
+    gold_format: str = GOLD_FORMAT_OPTION,
+    pred_format: str = PRED_FORMAT_OPTION,
+    span_mode: str = SPAN_MODE_OPTION,
+    bootstrap: int = typer.Option(DEFAULT_RESAMPLES, "--bootstrap", help="Paired bootstrap resamples."),
+    seed: int = SEED_OPTION,
+    json_out: Path | None = JSON_OPTION,
+    markdown_out: Path | None = MARKDOWN_OPTION,
+) -> None:
+    """Compare two systems on the same gold with a paired bootstrap over documents; print the table.
+
+    Example: newsevents eval compare --gold build/newsevents --split test runs/a/predictions.jsonl runs/b/predictions.jsonl --markdown compare.md
+    """
+    from newsevents.eval import compare as comparing
+
+    gold_docs = _load_gold(gold, split, gold_format)
+    systems = []
+    for path in (system_a, system_b):
+        predictions, lines = load_predictions(path, pred_format, reference=gold_docs)
+        with located_in_predictions(path, lines):
+            check_predictions(gold_docs, predictions)
+        systems.append(predictions)
+    comparison = comparing.compare(gold_docs, systems[0], systems[1], resamples=bootstrap, seed=seed, span_mode=span_mode)
+    markdown = comparing.to_markdown(comparison)
+    console.print(markdown, markup=False)
+    written = []
+    if json_out is not None:
+        with atomic_write(json_out) as handle:
+            handle.write(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        written.append(json_out)
+    if markdown_out is not None:
+        with atomic_write(markdown_out) as handle:
+            handle.write(markdown)
+        written.append(markdown_out)
+    _done(written)

@@ -1,0 +1,61 @@
+"""``newsevents convert``: documents from one format to another (:mod:`newsevents.eval.formats`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from newsevents.console import console, print_problems
+from newsevents.errors import NewsEventsError
+
+
+def _route_options(source_format: str, target_format: str, options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split the given options into the reader's and the writer's.
+
+    An option goes to the reader when it reads it; otherwise to the writer. ``layer`` goes to both
+    sides that take it (CoNLL holds one layer on either side). An option neither side takes raises.
+    """
+    from newsevents.eval import formats
+
+    reader = formats.get_format(source_format).options("read")
+    writer = formats.get_format(target_format).options("write")
+    read_options: dict[str, Any] = {}
+    write_options: dict[str, Any] = {}
+    for name, value in options.items():
+        if value is None:
+            continue
+        if name in reader:
+            read_options[name] = value
+        if name in writer and (name not in reader or name == "layer"):
+            write_options[name] = value
+        if name not in reader and name not in writer:
+            takers = sorted(f for f, fmt in formats.FORMATS.items() if name in fmt.options("read") + fmt.options("write"))
+            flag = {"coref_path": "--coref"}.get(name, f"--{name}")
+            raise NewsEventsError(f"{flag} applies to the {' and '.join(takers) or 'no'} format, not to {source_format} -> {target_format}")
+    return read_options, write_options
+
+
+def convert(
+    source: Path = typer.Argument(..., help="Input file."),
+    target: Path = typer.Argument(..., help="Output file (written atomically)."),
+    from_format: str = typer.Option(..., "--from", help="Format of the input: newsevents, textee, wikievents or conll."),
+    to_format: str = typer.Option(..., "--to", help="Format of the output: newsevents, textee, wikievents or conll."),
+    coref: Path | None = typer.Option(None, "--coref", help="WikiEvents coreference JSONL (default: <stem>.coref.jsonl beside the WikiEvents file)."),
+    layer: str | None = typer.Option(None, "--layer", help="CoNLL: the BIO layer, triggers (default) or entities."),
+) -> None:
+    """Convert documents between formats; list every annotation the target format cannot hold.
+
+    Dropped annotations (event-valued arguments, spans over two sentences, overlapping BIO spans) are
+    listed on stderr; the conversion still succeeds.
+
+    Example: newsevents convert gold.jsonl gold.textee.jsonl --from newsevents --to textee
+    """
+    from newsevents.eval import formats
+
+    read_options, write_options = _route_options(from_format, to_format, {"coref_path": coref, "layer": layer})
+    documents = formats.read(source, from_format, **read_options)
+    report = formats.write(target, documents, to_format, **write_options)
+    print_problems(f"annotations {to_format} cannot hold, dropped", report.dropped, limit=20)
+    console.print(report.summary())

@@ -1,0 +1,305 @@
+"""``newsevents eval score|run|compare`` and ``newsevents convert``, through the real entry point.
+
+Gold is the two-document toy set of :mod:`fixtures.toy_gold`; the toy extractor tags every
+"arrested": right in ``d-arrest`` (whose other trigger, "detained", it misses), wrong in
+``d-attack`` ("arrested traffic"), whose two Conflict.Attack triggers it misses. So for TI and TC:
+4 gold triggers, 2 predicted, 1 matched: P = 1/2, R = 1/4, F1 = 2 * (1/2 * 1/4) / (1/2 + 1/4) = 1/3.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import write_jsonl
+from fixtures.toy_extractor import tag
+from fixtures.toy_gold import gold_dicts, gold_documents, segmented_gold_documents
+from fixtures.toy_server import serve
+from newsevents.cli import app, main
+from newsevents.corpus.build import write_dataset
+from newsevents.corpus.split import SplitAssignment
+from newsevents.eval.runners import strip_gold
+
+TOY_COMMAND = f"{sys.executable} {Path(__file__).parent / 'fixtures' / 'toy_command.py'}"
+NEW_COMMANDS = [["eval", "score"], ["eval", "run"], ["eval", "compare"], ["convert"]]
+
+
+@pytest.fixture()
+def cli(capsys, monkeypatch):
+    """Run ``newsevents ARGS`` through the console-script entry point; returns (status, stdout, stderr)."""
+
+    def invoke(*args: object) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["newsevents", *map(str, args)])
+        with pytest.raises(SystemExit) as caught:
+            main()
+        out, err = capsys.readouterr()
+        return caught.value.code or 0, out, err
+
+    return invoke
+
+
+def _toy_predictions() -> list[dict]:
+    return [tag(strip_gold(d)).to_dict() for d in gold_documents()]
+
+
+@pytest.fixture()
+def gold(tmp_path):
+    return write_jsonl(tmp_path / "gold.jsonl", gold_dicts())
+
+
+@pytest.fixture()
+def pred(tmp_path):
+    return write_jsonl(tmp_path / "pred.jsonl", _toy_predictions())
+
+
+def _report(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _prf(metric: dict) -> tuple:
+    return metric["precision"], metric["recall"], metric["f1"], metric["n_gold"], metric["n_pred"], metric["n_match"]
+
+
+def _error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", NEW_COMMANDS, ids=" ".join)
+def test_every_new_command_has_help_with_an_example(command):
+    result = CliRunner().invoke(app, [*command, "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    assert "Example: newsevents " + " ".join(command) in result.output
+
+
+def test_score_hand_checked_numbers(cli, gold, pred, tmp_path):
+    out = tmp_path / "out"
+    status, stdout, _ = cli("eval", "score", "--gold", gold, "--pred", pred, "--bootstrap", 0,
+                            "--json", out / "r.json", "--markdown", out / "r.md", "--html", out / "r.html")
+    assert status == 0
+    report = _report(out / "r.json")
+    assert _prf(report["metrics"]["TI"]) == (0.5, 0.25, 1 / 3, 4, 2, 1)
+    assert _prf(report["metrics"]["TC"]) == (0.5, 0.25, 1 / 3, 4, 2, 1)
+    # Per type: the one Justice.Arrest prediction that is right, the wrong one, the missed attacks.
+    assert _prf(report["per_type"]["TC"]["Justice.Arrest"]) == (0.5, 0.5, 0.5, 2, 2, 1)
+    assert _prf(report["per_type"]["TC"]["Conflict.Attack"]) == (0.0, 0.0, 0.0, 2, 0, 0)
+    # No arguments and no entities predicted: 7 gold arguments and 7 gold mentions, nothing matched.
+    assert _prf(report["metrics"]["AC"]) == (0.0, 0.0, 0.0, 7, 0, 0)
+    assert _prf(report["metrics"]["entities"]) == (0.0, 0.0, 0.0, 7, 0, 0)
+    assert report["documents"] == {"gold": 2, "predicted": 2, "without_prediction": []}
+    assert report["metrics"]["TC"]["ci95"]["f1"] == [1 / 3, 1 / 3]  # no bootstrap: the point estimate
+    assert "| TC " in (out / "r.md").read_text(encoding="utf-8")
+    assert (out / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [line.split()[:4] for line in stdout.splitlines() if line.strip().startswith(("│ TC ", "│ AC "))] == \
+           [["│", "TC", "│", "50.0"], ["│", "AC", "│", "0.0"]]
+    assert "wrote " in stdout and not list(out.glob(".*.tmp"))
+
+
+def test_prediction_for_an_unknown_document(cli, gold, tmp_path):
+    pred = write_jsonl(tmp_path / "pred.jsonl", _toy_predictions() + [{"id": "d-nope", "text": ""}, {"id": "d-other", "text": ""}])
+    status, _, err = cli("eval", "score", "--gold", gold, "--pred", pred, "--bootstrap", 0)
+    assert status == 2
+    assert _error_line(err) == "error: predictions for documents not in gold: 'd-nope', 'd-other'"
+
+
+def test_malformed_prediction_line(cli, gold, tmp_path):
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps(_toy_predictions()[0]) + "\n{\"id\": \"d-attack\",\n", encoding="utf-8")
+    status, _, err = cli("eval", "score", "--gold", gold, "--pred", pred)
+    assert status == 2
+    assert _error_line(err) == f"error: {pred}:2: malformed JSON: Expecting property name enclosed in double quotes at column 19"
+
+
+def test_span_that_does_not_match_the_gold_text(cli, gold, tmp_path):
+    predictions = _toy_predictions()
+    predictions[1]["events"][0]["trigger"]["start"] += 1  # "rrested " instead of "arrested"
+    predictions[1]["events"][0]["trigger"]["end"] += 1
+    pred = write_jsonl(tmp_path / "pred.jsonl", predictions)
+    status, _, err = cli("eval", "score", "--gold", gold, "--pred", pred)
+    assert status == 2
+    assert _error_line(err) == (
+        f"error: {pred}:2, document 'd-attack', field events[0].trigger.text: text[55:63] is 'rrested ' "
+        "but the span's text is 'arrested'; 'arrested' occurs at 54:62; fix the offsets or the text")
+
+
+def test_gold_document_without_prediction_is_scored_as_empty(cli, gold, tmp_path):
+    pred = write_jsonl(tmp_path / "pred.jsonl", _toy_predictions()[:1])
+    status, _, err = cli("eval", "score", "--gold", gold, "--pred", pred, "--bootstrap", 0, "--json", tmp_path / "r.json")
+    assert status == 0
+    report = _report(tmp_path / "r.json")
+    assert report["documents"] == {"gold": 2, "predicted": 1, "without_prediction": ["d-attack"]}
+    assert _prf(report["metrics"]["TC"]) == (1.0, 0.25, 0.4, 4, 1, 1)
+    assert "1 gold documents without prediction" in err and "d-attack" in err
+
+
+def test_unknown_event_type_is_an_error_only_with_strict(cli, gold, tmp_path):
+    predictions = _toy_predictions()
+    predictions[0]["events"][0]["type"] = "Justice.Arest"
+    pred = write_jsonl(tmp_path / "pred.jsonl", predictions)
+    status, _, err = cli("eval", "score", "--gold", gold, "--pred", pred, "--strict")
+    assert status == 2
+    assert _error_line(err) == "error: labels not in the schema (event_types: Justice.Arest); drop --strict to score them as wrong"
+
+    status, _, err = cli("eval", "score", "--gold", gold, "--pred", pred, "--bootstrap", 0, "--json", tmp_path / "r.json")
+    assert status == 0
+    report = _report(tmp_path / "r.json")
+    assert report["unknown_labels"] == {"event_types": ["Justice.Arest"], "roles": [], "entity_types": []}
+    assert report["metrics"]["TC"]["n_match"] == 0 and report["metrics"]["TI"]["n_match"] == 1
+    assert "Justice.Arest" in err
+
+
+def test_score_on_a_dataset_folder_split(cli, tmp_path, schema):
+    documents = segmented_gold_documents()
+    assignment = SplitAssignment(splits={"d-arrest": "train", "d-attack": "test"}, groups={"d-arrest": "d-arrest", "d-attack": "d-attack"})
+    dataset = write_dataset(documents, assignment, tmp_path / "dataset", schema).out_dir
+    pred = write_jsonl(tmp_path / "pred.jsonl", _toy_predictions()[1:])
+
+    status, _, err = cli("eval", "score", "--gold", dataset, "--pred", pred)
+    assert status == 2
+    assert _error_line(err) == f"error: {dataset}: the dataset has several splits (train, test); choose one with --split"
+    status, _, err = cli("eval", "score", "--gold", dataset, "--split", "tset", "--pred", pred)
+    assert status == 2 and "did you mean 'test'?" in err
+
+    status, _, _ = cli("eval", "score", "--gold", dataset, "--split", "test", "--pred", pred, "--bootstrap", 0, "--json", tmp_path / "r.json")
+    assert status == 0
+    report = _report(tmp_path / "r.json")
+    assert report["documents"]["gold"] == 1
+    assert _prf(report["metrics"]["TC"]) == (0.0, 0.0, 0.0, 2, 1, 0)
+    assert _prf(report["metrics"]["entities"])[3] == 3
+
+
+def test_run_saves_predictions_that_score_rescores_identically(cli, gold, tmp_path):
+    out = tmp_path / "run"
+    status, stdout, _ = cli("eval", "run", "--gold", gold, "--extractor", "fixtures.toy_extractor:ToyExtractor",
+                            "--out", out, "--bootstrap", 200, "--seed", 7)
+    assert status == 0
+    assert sorted(p.name for p in out.iterdir()) == ["predictions.jsonl", "report.html", "report.json", "report.md"]
+    report = _report(out / "report.json")
+    run = report["run"]
+    assert run["runner"]["name"] == "python" and run["runner"]["extractor"] == "fixtures.toy_extractor:ToyExtractor"
+    assert run["documents"] == 2 and run["predicted"] == 2 and run["seconds"] > 0 and run["documents_per_second"] > 0
+    assert run["peak_memory_mb"] >= 0 and run["runner"]["peak_memory"].startswith("tracemalloc")
+    assert run["gold"] == str(gold) and run["stderr"] is None
+    assert "ran python on 2 documents" in stdout
+
+    status, _, _ = cli("eval", "score", "--gold", gold, "--pred", out / "predictions.jsonl", "--bootstrap", 200,
+                       "--seed", 7, "--json", tmp_path / "again.json")
+    assert status == 0
+    again = _report(tmp_path / "again.json")
+    assert again["metrics"] == report["metrics"] and again["per_type"] == report["per_type"]
+    assert _prf(report["metrics"]["TC"]) == (0.5, 0.25, 1 / 3, 4, 2, 1)
+
+
+def test_run_a_command_keeps_its_stderr(cli, gold, tmp_path):
+    status, _, _ = cli("eval", "run", "--gold", gold, "--command", TOY_COMMAND, "--timeout", 60, "--out", tmp_path / "run", "--bootstrap", 0)
+    assert status == 0
+    run = _report(tmp_path / "run" / "report.json")["run"]
+    assert run["stderr"] == "toy: read 2 documents"
+    assert run["runner"]["command"] == TOY_COMMAND and run["runner"]["timeout"] == 60
+    assert run["peak_memory_mb"] > 0 and run["runner"]["peak_memory"].startswith("VmHWM")
+    assert "toy: read 2 documents" in (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+
+
+def test_run_a_command_that_times_out(cli, gold, tmp_path):
+    status, _, err = cli("eval", "run", "--gold", gold, "--command", f"{TOY_COMMAND} --sleep 30", "--timeout", 0.5, "--out", tmp_path / "run")
+    assert status == 2
+    assert _error_line(err) == f"error: command '{TOY_COMMAND} --sleep 30' timed out after 0.5 s and was killed"
+    assert not (tmp_path / "run").exists()
+
+
+def test_run_an_http_endpoint(cli, gold, tmp_path):
+    with serve("ok") as endpoint:
+        status, _, _ = cli("eval", "run", "--gold", gold, "--url", endpoint.url, "--timeout", 5, "--retries", 0,
+                           "--out", tmp_path / "run", "--bootstrap", 0)
+    assert status == 0
+    report = _report(tmp_path / "run" / "report.json")
+    assert report["run"]["runner"] == {"name": "http", "url": endpoint.url, "timeout": 5.0, "retries": 0, "batch_size": 16,
+                                       "peak_memory": "not measured: the extractor runs behind the endpoint"}
+    assert _prf(report["metrics"]["TC"]) == (0.5, 0.25, 1 / 3, 4, 2, 1)
+
+
+def test_run_a_span_error_names_the_saved_predictions(cli, gold, tmp_path):
+    status, _, err = cli("eval", "run", "--gold", gold, "--extractor", "fixtures.toy_extractor:misaligned", "--out", tmp_path / "run")
+    assert status == 2
+    assert _error_line(err).startswith(f"error: {tmp_path / 'run' / 'predictions.jsonl'}:1, document 'd-arrest', "
+                                       "field events[0].trigger.text: text[8:16] is 'rrested '")
+    assert not (tmp_path / "run" / "report.json").exists()
+
+
+def test_run_an_extractor_returning_junk(cli, gold, tmp_path):
+    status, _, err = cli("eval", "run", "--gold", gold, "--extractor", "fixtures.toy_extractor:returns_junk", "--out", tmp_path / "run")
+    assert status == 2
+    assert _error_line(err) == "error: output of extractor 'fixtures.toy_extractor:returns_junk':3: expected a document (a JSON object), got str"
+
+
+@pytest.mark.parametrize(("options", "got"), [
+    ([], "got none"),
+    (["--extractor", "fixtures.toy_extractor:extract", "--command", "true"], "got --extractor, --command"),
+])
+def test_run_needs_exactly_one_extractor(cli, gold, tmp_path, options, got):
+    status, _, err = cli("eval", "run", "--gold", gold, *options, "--out", tmp_path / "run")
+    assert status == 2
+    assert _error_line(err) == f"error: give exactly one of --predictions, --extractor, --command, --url ({got})"
+
+
+def test_run_refuses_an_option_the_runner_does_not_take(cli, gold, tmp_path):
+    status, _, err = cli("eval", "run", "--gold", gold, "--extractor", "fixtures.toy_extractor:extract", "--timeout", 3, "--out", tmp_path / "run")
+    assert status == 2
+    assert _error_line(err) == "error: the python runner does not take timeout (it takes: no options)"
+
+
+def test_compare_two_systems(cli, gold, pred, tmp_path):
+    perfect = write_jsonl(tmp_path / "perfect.jsonl", gold_dicts())
+    status, stdout, _ = cli("eval", "compare", "--gold", gold, pred, perfect, "--bootstrap", 100,
+                            "--json", tmp_path / "c.json", "--markdown", tmp_path / "c.md")
+    assert status == 0
+    tc = _report(tmp_path / "c.json")["metrics"]["TC"]
+    assert (tc["f1_a"], tc["f1_b"], tc["delta"]) == (1 / 3, 1.0, 1.0 - 1 / 3)
+    assert "TC" in stdout and (tmp_path / "c.md").read_text(encoding="utf-8") in stdout
+
+
+def test_compare_names_the_file_of_a_bad_prediction(cli, gold, pred, tmp_path):
+    predictions = _toy_predictions()
+    predictions[0]["events"][0]["trigger"]["text"] = "Arrested"
+    bad = write_jsonl(tmp_path / "bad.jsonl", predictions)
+    status, _, err = cli("eval", "compare", "--gold", gold, pred, bad)
+    assert status == 2
+    assert _error_line(err).startswith(f"error: {bad}:1, document 'd-arrest', field events[0].trigger.text:")
+
+
+def test_convert_to_conll_and_wikievents_and_back(cli, tmp_path):
+    source = write_jsonl(tmp_path / "gold.jsonl", [d.to_dict() for d in segmented_gold_documents()])
+    status, stdout, _ = cli("convert", source, tmp_path / "gold.conll", "--from", "newsevents", "--to", "conll", "--layer", "entities")
+    assert status == 0 and "wrote 2 documents" in stdout
+    conll = (tmp_path / "gold.conll").read_text(encoding="utf-8")
+    assert "Police\tB-ORG" in conll and "Kabul\tB-GPE" in conll
+
+    coref = tmp_path / "clusters.jsonl"
+    status, _, _ = cli("convert", source, tmp_path / "gold.wikievents.jsonl", "--from", "newsevents", "--to", "wikievents", "--coref", coref)
+    assert status == 0 and coref.is_file()
+    status, _, _ = cli("convert", tmp_path / "gold.wikievents.jsonl", tmp_path / "back.jsonl", "--from", "wikievents", "--to", "newsevents",
+                       "--coref", coref)
+    assert status == 0
+    back = [json.loads(line) for line in (tmp_path / "back.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [e["text"] for e in back[0]["entities"] if e.get("cluster")] == ["two men", "The men"]
+
+    status, _, err = cli("convert", source, tmp_path / "x.jsonl", "--from", "newsevents", "--to", "textee", "--coref", coref)
+    assert status == 2
+    assert _error_line(err) == "error: --coref applies to the wikievents format, not to newsevents -> textee"
+
+
+def test_score_predictions_in_another_format(cli, tmp_path):
+    # TextEE counts in tokens: reading it back needs the gold texts, which eval score passes as the reference.
+    gold = write_jsonl(tmp_path / "gold.jsonl", [d.to_dict() for d in segmented_gold_documents()])
+    status, _, _ = cli("convert", gold, tmp_path / "pred.textee.jsonl", "--from", "newsevents", "--to", "textee")
+    assert status == 0
+    status, _, _ = cli("eval", "score", "--gold", gold, "--pred", tmp_path / "pred.textee.jsonl", "--pred-format", "textee",
+                       "--bootstrap", 0, "--json", tmp_path / "r.json")
+    assert status == 0
+    metrics = _report(tmp_path / "r.json")["metrics"]
+    assert _prf(metrics["TC"]) == (1.0, 1.0, 1.0, 4, 4, 4) and _prf(metrics["AC"]) == (1.0, 1.0, 1.0, 7, 7, 7)
