@@ -13,7 +13,7 @@ from newsevents.corpus.build import build, load_corpus
 from newsevents.corpus.features import document_from_row
 from newsevents.corpus.normalize import normalize
 from newsevents.corpus.sentences import sentence_views
-from newsevents.corpus.split import load_splits, save_splits, SplitAssignment
+from newsevents.corpus.split import SplitAssignment, save_splits
 from newsevents.document import text_sha256
 from newsevents.errors import FormatError, MismatchError, ValidationError
 

@@ -11,7 +11,6 @@ import pytest
 from test_error_analysis import one_of_each
 
 from newsevents.eval.compare import compare
-from newsevents.eval.metrics import score_document
 from newsevents.eval.render import to_html, to_json, to_markdown
 from newsevents.eval.score import score
 

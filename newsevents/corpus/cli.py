@@ -9,7 +9,7 @@ import typer
 
 from newsevents.annotation.schema import load_schema
 from newsevents.console import console, errors, print_problems, progress_bar
-from newsevents.corpus.build import CorpusLayout, build as build_dataset, load_corpus, resolve_splits
+from newsevents.corpus.build import CorpusLayout, load_corpus, resolve_splits
 from newsevents.corpus.card import replace_stats_block, stats_markdown
 from newsevents.corpus.ingest import ingest as ingest_inputs
 from newsevents.corpus.leaks import check_leaks as find_leaks

@@ -26,7 +26,7 @@ import numpy as np
 from newsevents.document import Document
 from newsevents.errors import NewsEventsError
 from newsevents.eval import render
-from newsevents.eval.matching import SPAN_RULES
+from newsevents.eval.matching import span_rule
 from newsevents.eval.metrics import ALL_METRICS, DocumentResult, score_document, total
 from newsevents.eval.score import check_predictions
 from newsevents.eval.statistics import DEFAULT_RESAMPLES, bootstrap_scores, percentile_intervals
@@ -119,12 +119,10 @@ def compare(
     -----
     With no gold document every F1 and delta is 0, every interval ``(0, 0)`` and every p-value 1.
     """
-    if span_mode not in SPAN_RULES:
-        raise NewsEventsError(f"unknown span mode {span_mode!r}; valid: {', '.join(SPAN_RULES)}")
+    rule = span_rule(span_mode)  # an unknown mode raises, listing the valid ones
     if resamples < 1:
         raise NewsEventsError(f"resamples must be at least 1, got {resamples}")
     gold = list(gold)
-    rule = SPAN_RULES[span_mode]
     results = []
     for predictions in (predictions_a, predictions_b):
         by_id = check_predictions(gold, list(predictions))

@@ -39,7 +39,7 @@ from typing import Any
 from newsevents.document import Document
 from newsevents.errors import NewsEventsError
 from newsevents.eval.items import Item, SpanPair
-from newsevents.eval.matching import OVERLAP, SPAN_RULES, Matching, SpanRule, _maximum_matching
+from newsevents.eval.matching import Matching, OVERLAP, SpanRule, _maximum_matching, span_rule
 from newsevents.eval.metrics import DocumentResult
 
 #: The row and column of the confusion matrix for "no trigger with this span on the other side".
@@ -311,12 +311,10 @@ class ErrorAccumulator:
     """
 
     def __init__(self, *, examples_per_class: int = 5, context_chars: int = 60, span_mode: str = "exact") -> None:
-        if span_mode not in SPAN_RULES:
-            raise NewsEventsError(f"unknown span mode {span_mode!r}; valid: {', '.join(SPAN_RULES)}")
+        self._rule = span_rule(span_mode)  # an unknown mode raises, listing the valid ones
         self.examples_per_class = examples_per_class
         self.context_chars = context_chars
         self.span_mode = span_mode
-        self._rule = SPAN_RULES[span_mode]
         self._counts = {layer.name: Counter() for layer in LAYERS}
         self._totals = {layer.name: [0, 0, 0] for layer in LAYERS}
         self._examples: dict[str, dict[str, list[ErrorExample]]] = {layer.name: {} for layer in LAYERS}

@@ -24,6 +24,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from newsevents.document import Document
+from newsevents.errors import NewsEventsError
 from newsevents.eval.items import Identity, Item, ItemIndex, RawArgument, SpanPair, raw_arguments
 
 
@@ -38,6 +39,13 @@ class SpanRule:
 EXACT = SpanRule("exact", lambda g, p: g == p)
 OVERLAP = SpanRule("overlap", lambda g, p: g[0] < p[1] and p[0] < g[1])
 SPAN_RULES = {rule.name: rule for rule in (EXACT, OVERLAP)}
+
+
+def span_rule(name: str) -> SpanRule:
+    """The span rule called ``name``; an unknown name raises listing the valid ones."""
+    if name not in SPAN_RULES:
+        raise NewsEventsError(f"unknown span mode {name!r}; valid: {', '.join(SPAN_RULES)}")
+    return SPAN_RULES[name]
 
 #: Gold event id -> predicted event id, one-to-one.
 Alignment = Mapping[str, str]

@@ -15,7 +15,7 @@ Metric names (definitions in :data:`DEFINITIONS`, written into every report):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from newsevents.document import Document

@@ -27,7 +27,7 @@ from newsevents.eval.metrics import (
     ALL_METRICS, ARGUMENT_METRICS, DEFINITIONS, DocumentResult, LabelCounts, macro, score_document,
 )
 from newsevents.eval.error_analysis import ErrorAccumulator
-from newsevents.eval.matching import SPAN_RULES
+from newsevents.eval.matching import span_rule
 from newsevents.eval.report import MetricResult, Report
 from newsevents.eval.statistics import DEFAULT_RESAMPLES, confidence_intervals
 from newsevents.validation import check_ids, check_references, check_spans
@@ -161,8 +161,7 @@ def score(
         Predictions for unknown documents, duplicate ids, texts or spans that do not fit the gold
         text (see :func:`check_predictions`), unknown labels with ``strict_labels``.
     """
-    if span_mode not in SPAN_RULES:
-        raise NewsEventsError(f"unknown span mode {span_mode!r}; valid: {', '.join(SPAN_RULES)}")
+    rule = span_rule(span_mode)  # an unknown mode raises, listing the valid ones
     gold = list(gold)
     predictions = list(predictions)
     by_id = check_predictions(gold, predictions)
@@ -171,7 +170,6 @@ def score(
         listed = "; ".join(f"{k}: {', '.join(v)}" for k, v in unknown.items() if v)
         raise NewsEventsError(f"labels not in the schema ({listed}); drop --strict to score them as wrong")
 
-    rule = SPAN_RULES[span_mode]
     # One document at a time: its matchings feed the accumulators below and are then dropped, so
     # memory grows with the number of documents' counts, not with their items.
     counts_flat = array("q")  # n_gold, n_pred, n_match of every metric of every document (no tracked objects)
