@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from newsevents import __version__
+from newsevents.annotation.cli import app as annotate_app
 from newsevents.corpus.cli import app as corpus_app
 from newsevents.demo import demo
 from newsevents.errors import NewsEventsError
@@ -32,6 +33,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(corpus_app, name="corpus")
+app.add_typer(annotate_app, name="annotate")
 app.command(name="demo")(demo)
 app.add_typer(eval_app, name="eval")
 app.command(name="convert")(convert)

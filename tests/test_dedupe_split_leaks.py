@@ -196,7 +196,7 @@ def test_temporal_puts_the_newest_documents_in_test():
     docs = dated_corpus(20)
     assignment = assign_splits(docs, find_duplicates(docs), strategy="temporal")
 
-    assert assignment.cutoffs == ("2024-03-14", "2024-03-17")
+    assert assignment.cutoffs == {"(no source)": ("2024-03-14", "2024-03-17")}
     assert assignment.ids("train") == [f"t{d:02d}" for d in range(1, 15)]
     assert assignment.ids("dev") == ["t15", "t16", "t17"]
     assert assignment.ids("test") == ["t18", "t19", "t20"]
@@ -228,6 +228,17 @@ def test_temporal_extension_reuses_the_recorded_cutoffs():
     assert (second.splits["late"], second.splits["early"], second.splits["mid"]) == ("test", "train", "dev")
 
 
+def test_temporal_splits_each_source_by_its_own_dates():
+    old = [Document(f"w{d:02d}", pseudo_text(3000 + d), meta={"date": f"2019-01-{d:02d}", "source": "Wikinews"}) for d in range(1, 21)]
+    new = [Document(f"c{d:02d}", pseudo_text(4000 + d), meta={"date": f"2025-06-{d:02d}", "source": "Portal"}) for d in range(1, 21)]
+    docs = old + new
+    assignment = assign_splits(docs, find_duplicates(docs), strategy="temporal")
+    assert assignment.cutoffs == {"Portal": ("2025-06-14", "2025-06-17"), "Wikinews": ("2019-01-14", "2019-01-17")}
+    # Each source's newest three documents are its test documents: the old source is not all train.
+    assert assignment.ids("test") == ["c18", "c19", "c20", "w18", "w19", "w20"]
+    assert assignment.counts() == {"train": 28, "dev": 6, "test": 6}
+
+
 def test_temporal_cutoffs_keep_dev_and_test_when_dates_allow():
     assert temporal_cutoffs([("2024-01-01", 5)], (0.7, 0.15, 0.15)) == ("2024-01-01", "2024-01-01")
     assert temporal_cutoffs([("2024-01-01", 5), ("2024-01-02", 1)], (0.7, 0.15, 0.15)) == ("2024-01-01", "2024-01-01")
@@ -245,7 +256,7 @@ def test_bad_date_raises_naming_document_and_field(bad):
 
 def test_timestamp_dates_count_by_their_day():
     docs = [Document("a", STORY, meta={"date": "2024-03-05T23:10:00Z"})]
-    assert assign_splits(docs, find_duplicates(docs), strategy="temporal").cutoffs == ("2024-03-05", "2024-03-05")
+    assert assign_splits(docs, find_duplicates(docs), strategy="temporal").cutoffs == {"(no source)": ("2024-03-05", "2024-03-05")}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,7 +273,7 @@ def test_save_and_load_round_trip(tmp_path: Path):
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert lines[0] == {"_meta": {
         "format": 1, "strategy": "temporal", "salt": "newsevents-v1",
-        "ratios": [0.7, 0.15, 0.15], "cutoffs": list(assignment.cutoffs),
+        "ratios": [0.7, 0.15, 0.15], "cutoffs": {k: list(v) for k, v in assignment.cutoffs.items()},
     }}
     assert [row["id"] for row in lines[1:]] == sorted(assignment.splits)
     assert lines[-1] == {"id": "t10", "split": assignment.splits["t10"], "group": "t10"}

@@ -17,12 +17,16 @@ the rules the assignment was made with, so that it can be extended by the same r
 per document, sorted by id::
 
     {"_meta": {"format": 1, "strategy": "temporal", "salt": "newsevents-v1",
-               "ratios": [0.7, 0.15, 0.15], "cutoffs": ["2024-03-31", "2024-05-15"]}}
+               "ratios": [0.7, 0.15, 0.15], "cutoffs": {"Wikinews": ["2019-09-30", "2019-12-15"]}}}
     {"id": "doc-001", "split": "train", "group": "doc-001"}
     {"id": "doc-002", "split": "test", "group": "doc-002"}
 
-(the ``_meta`` object is on one line in the file). ``cutoffs`` are the last dates of train and dev:
-a group whose newest date is ``<= cutoffs[0]`` is train, ``<= cutoffs[1]`` dev, later test. They are
+(the ``_meta`` object is on one line in the file). ``cutoffs`` are, per source (``meta["source"]``;
+:data:`NO_SOURCE` for documents without one), the last dates of train and dev: a group whose newest
+date is ``<= cutoffs[source][0]`` is train, ``<= cutoffs[source][1]`` dev, later test. Each source is
+split by its own dates, so every source is in every split and test holds each source's newest
+stories (sources such as Wikinews 2019-2020 and a 2025-2026 news feed would otherwise be split into
+"old source" and "new source"). They are
 ``null`` for the hash strategy. A file without a ``_meta`` line (written by hand) loads with no
 recorded rules. ``group`` is the duplicate group key, for reading; :func:`assign_splits` recomputes
 groups from the duplicate report.
@@ -89,8 +93,8 @@ class SplitAssignment:
         Document id to its duplicate group key.
     strategy : {"hash", "temporal"} or None
         The strategy that placed new groups; ``None`` when not recorded.
-    cutoffs : tuple of two str or None
-        Temporal strategy: the last ISO date of train and of dev.
+    cutoffs : dict of str to (str, str), or None
+        Temporal strategy: per source, the last ISO date of train and of dev.
     salt : str or None
         Salt of the hash rule (also used for undated groups under the temporal strategy).
     ratios : tuple of three float or None
@@ -109,7 +113,7 @@ class SplitAssignment:
     splits: dict[str, str] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
     strategy: str | None = None
-    cutoffs: tuple[str, str] | None = None
+    cutoffs: dict[str, tuple[str, str]] | None = None
     salt: str | None = None
     ratios: tuple[float, float, float] | None = None
     notes: tuple[str, ...] = field(default=(), compare=False)
@@ -184,12 +188,12 @@ def assign_splits(
     Notes
     -----
     - Ids of ``existing`` that are not among ``documents`` are left out of the result.
-    - Temporal strategy: cutoffs are computed once, from the dated new groups, at distinct dates
+    - Temporal strategy: cutoffs are computed once per source, from its dated new groups, at distinct dates
       (a date never straddles two splits), choosing the dates whose cumulative document counts come
       closest to the ratios while leaving dev and test at least one date each when their ratios are
       positive and there are enough dates (one date: all train; two: train and test). When
-      ``existing`` has cutoffs they are reused, so new documents newer than the dev cutoff go to
-      test. A group without any dated member is placed by the hash rule and named in ``notes``.
+      ``existing`` has cutoffs for a source they are reused, so new documents newer than that
+      source's dev cutoff go to test; a source seen for the first time gets its own cutoffs. A group without any dated member is placed by the hash rule and named in ``notes``.
     - Hash strategy: a group's split depends on its key and the salt only, so extending an
       assignment gives what assigning from scratch would, as long as the groups are unchanged.
 
@@ -333,26 +337,37 @@ def _document_date(doc: Document) -> str | None:
     return value[:10]
 
 
+#: The source key of documents without ``meta["source"]``.
+NO_SOURCE = "(no source)"
+
+
+def _document_source(doc: Document) -> str:
+    return str(doc.meta.get("source") or NO_SOURCE)
+
+
 def _place_temporal(
-    groups: dict[str, list[Document]], rules: _Rules, cutoffs: tuple[str, str] | None
-) -> tuple[dict[str, str], tuple[str, str] | None, tuple[str, ...]]:
-    """Splits of new groups by date, the cutoffs used, and notes on undated groups."""
-    newest: dict[str, str] = {}
+    groups: dict[str, list[Document]], rules: _Rules, cutoffs: dict[str, tuple[str, str]] | None
+) -> tuple[dict[str, str], dict[str, tuple[str, str]] | None, tuple[str, ...]]:
+    """Splits of new groups by date within their source, the cutoffs used, and notes on undated groups."""
+    newest: dict[str, tuple[str, str]] = {}  # group -> (source, newest date)
     placed: dict[str, str] = {}
     notes: list[str] = []
     for key, docs in groups.items():
-        dates = [d for d in map(_document_date, docs) if d is not None]
-        if dates:
-            newest[key] = max(dates)
+        dated = [(d, doc) for doc in docs if (d := _document_date(doc)) is not None]
+        if dated:
+            day, doc = max(dated, key=lambda pair: pair[0])
+            newest[key] = (_document_source(doc), day)
         else:
             placed[key] = hash_split(key, rules.salt, rules.ratios)
             notes.append(f"group {key!r} ({len(docs)} documents) has no meta.date: placed by hash in {placed[key]!r}")
-    if not newest:
-        return placed, cutoffs, tuple(notes)
-    train_end, dev_end = cutoffs or temporal_cutoffs([(newest[key], len(groups[key])) for key in newest], rules.ratios)
-    for key, day in newest.items():
+    used = dict(cutoffs or {})
+    for source in sorted({source for source, _ in newest.values()} - set(used)):
+        used[source] = temporal_cutoffs(
+            [(day, len(groups[key])) for key, (s, day) in newest.items() if s == source], rules.ratios)
+    for key, (source, day) in newest.items():
+        train_end, dev_end = used[source]
         placed[key] = "train" if day <= train_end else "dev" if day <= dev_end else "test"
-    return placed, (train_end, dev_end), tuple(notes)
+    return placed, (used or None), tuple(notes)
 
 
 def temporal_cutoffs(dated: Iterable[tuple[str, int]], ratios: Sequence[float]) -> tuple[str, str]:
@@ -408,7 +423,7 @@ def save_splits(path: str | Path, assignment: SplitAssignment) -> int:
         "strategy": assignment.strategy,
         "salt": assignment.salt,
         "ratios": None if assignment.ratios is None else list(assignment.ratios),
-        "cutoffs": None if assignment.cutoffs is None else list(assignment.cutoffs),
+        "cutoffs": None if assignment.cutoffs is None else {k: list(v) for k, v in sorted(assignment.cutoffs.items())},
     }
     rows = [
         {"id": doc_id, "split": assignment.splits[doc_id], "group": assignment.groups.get(doc_id, doc_id)}
@@ -481,7 +496,10 @@ def _parse_meta(meta: object) -> dict[str, Any]:
         ratios = tuple(float(r) for r in ratios)
         _check_ratios(ratios)
     if cutoffs is not None:
-        if not isinstance(cutoffs, list) or len(cutoffs) != 2 or not all(_is_iso_date(c) and len(c) == 10 for c in cutoffs):
-            raise FormatError(f"cutoffs must be two ISO dates [train_end, dev_end], got {cutoffs!r}", field="_meta.cutoffs")
-        cutoffs = tuple(cutoffs)
+        if not isinstance(cutoffs, dict) or not all(
+            isinstance(v, list) and len(v) == 2 and all(isinstance(c, str) and _is_iso_date(c) and len(c) == 10 for c in v)
+            for v in cutoffs.values()
+        ):
+            raise FormatError(f"cutoffs must map each source to two ISO dates [train_end, dev_end], got {cutoffs!r}", field="_meta.cutoffs")
+        cutoffs = {str(k): tuple(v) for k, v in cutoffs.items()}
     return {"strategy": strategy, "salt": salt, "ratios": ratios, "cutoffs": cutoffs}

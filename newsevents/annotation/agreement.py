@@ -1,0 +1,105 @@
+"""Inter-annotator agreement: the evaluation harness between passes, and Cohen's kappa on tokens.
+
+For each pair of annotators (A, B) over the documents both annotated:
+
+* F1 of TI, TC, AC+ and entity mentions, scoring B against A with :func:`newsevents.eval.score.score`
+  (F1 is symmetric: swapping A and B swaps precision and recall and leaves F1 unchanged);
+* Cohen's kappa (scikit-learn) on token labels: each token gets the event type of the trigger that
+  covers it (or ``O``), and separately the entity type of the mention that covers it; overall and
+  per type (a type's kappa compares "this type" against "anything else", token by token).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from newsevents.document import Document
+from newsevents.eval.score import score
+
+#: Harness metrics reported between passes.
+AGREEMENT_METRICS = ("TI", "TC", "AC+", "entities")
+OUTSIDE = "O"
+
+
+def token_labels(document: Document, layer: str) -> list[str]:
+    """One label per token: the type of the trigger (``layer="triggers"``) or entity mention covering it."""
+    spans = ([(e.trigger.start, e.trigger.end, e.type) for e in document.events] if layer == "triggers"
+             else [(m.start, m.end, m.type) for m in document.entities])
+    labels = []
+    for token in document.tokens:
+        covering = [label for start, end, label in spans if start < token.end and token.start < end]
+        labels.append(sorted(covering)[0] if covering else OUTSIDE)
+    return labels
+
+
+def _kappa(a: Sequence[str], b: Sequence[str]) -> float:
+    from sklearn.metrics import cohen_kappa_score
+
+    if not a:
+        return float("nan")
+    if len(set(a) | set(b)) == 1:
+        return 1.0  # both annotators gave every token the same single label: perfect, kappa undefined
+    return float(cohen_kappa_score(a, b))
+
+
+@dataclass
+class PairAgreement:
+    annotators: tuple[str, str]
+    documents: int
+    f1: dict[str, float]
+    counts: dict[str, dict[str, int]]
+    kappa: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "annotators": list(self.annotators),
+            "documents": self.documents,
+            **{metric: {"f1": self.f1[metric], **self.counts[metric]} for metric in AGREEMENT_METRICS},
+            "kappa": self.kappa,
+        }
+
+
+def pair_agreement(names: tuple[str, str], a: Mapping[str, Document], b: Mapping[str, Document]) -> PairAgreement:
+    """Agreement of two passes over the documents both have (each document with tokens)."""
+    common = sorted(set(a) & set(b))
+    gold = [a[i] for i in common]
+    report = score(gold, [b[i] for i in common], bootstrap=0, errors=False, zero_division=1.0)
+    kappa: dict[str, dict[str, float]] = {}
+    for layer in ("triggers", "entities"):
+        labels_a = [x for i in common for x in token_labels(a[i], layer)]
+        labels_b = [x for i in common for x in token_labels(b[i], layer)]
+        types = sorted((set(labels_a) | set(labels_b)) - {OUTSIDE})
+        kappa[layer] = {"all": _kappa(labels_a, labels_b)}
+        for label in types:
+            kappa[layer][label] = _kappa([x == label for x in labels_a], [x == label for x in labels_b])  # type: ignore[misc]
+    return PairAgreement(
+        names, len(common),
+        {m: report.metrics[m].score.f1 for m in AGREEMENT_METRICS},
+        {m: {"n_a": report.metrics[m].score.n_gold, "n_b": report.metrics[m].score.n_pred, "n_match": report.metrics[m].score.n_match}
+         for m in AGREEMENT_METRICS},
+        kappa,
+    )
+
+
+def agreement(passes: Mapping[str, Mapping[str, Document]]) -> list[PairAgreement]:
+    """Agreement of every pair of passes (annotator name -> documents by id)."""
+    return [pair_agreement((x, y), passes[x], passes[y]) for x, y in combinations(sorted(passes), 2)]
+
+
+def to_markdown(pairs: Sequence[PairAgreement]) -> str:
+    """Tables: harness F1 per pair, and kappa per type."""
+    lines = ["| annotators | documents | " + " | ".join(f"{m} F1" for m in AGREEMENT_METRICS) + " | trigger kappa | entity kappa |",
+             "|---|---|" + "---|" * (len(AGREEMENT_METRICS) + 2)]
+    for p in pairs:
+        lines.append(f"| {p.annotators[0]} vs {p.annotators[1]} | {p.documents} | "
+                     + " | ".join(f"{p.f1[m]:.3f}" for m in AGREEMENT_METRICS)
+                     + f" | {p.kappa['triggers']['all']:.3f} | {p.kappa['entities']['all']:.3f} |")
+    for p in pairs:
+        for layer in ("triggers", "entities"):
+            lines += ["", f"Cohen's kappa on {layer[:-1]} token labels, {p.annotators[0]} vs {p.annotators[1]}:", "",
+                      "| label | kappa |", "|---|---|"]
+            lines += [f"| {label} | {value:.3f} |" for label, value in p.kappa[layer].items()]
+    return "\n".join(lines) + "\n"

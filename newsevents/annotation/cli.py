@@ -1,0 +1,89 @@
+"""``newsevents annotate``: write gold from quote-anchored records, measure agreement between passes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from newsevents.annotation.agreement import agreement as compute_agreement, to_markdown
+from newsevents.annotation.authoring import author as resolve_authoring
+from newsevents.annotation.schema import load_schema
+from newsevents.console import console
+from newsevents.corpus.build import CorpusLayout
+from newsevents.corpus.manifest import join, load_gold, load_manifest, save_manifest
+from newsevents.corpus.segment import Segmenter
+from newsevents.errors import FormatError
+from newsevents.jsonl import atomic_write, write_records
+
+app = typer.Typer(help="Annotate: author gold by quoting the text, measure agreement between passes.", no_args_is_help=True)
+
+TEXTS_OPTION = typer.Option([], "--texts", help="Text directory the manifest's text_file paths are relative to (repeatable).")
+CORPUS_OPTION = typer.Option(Path("corpus"), "--corpus", help="Corpus folder with manifest.jsonl and gold/.")
+
+
+@app.command()
+def author(
+    files: list[Path] = typer.Argument(..., help="Authoring YAML files (lists of quote-anchored document records)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Standoff gold JSONL to write (replaced atomically)."),
+    texts: list[Path] = TEXTS_OPTION,
+    corpus: Path = CORPUS_OPTION,
+    add_to_manifest: bool = typer.Option(False, "--add-to-manifest", help="Add the documents' entries to the corpus manifest."),
+) -> None:
+    """Resolve quoted spans to offsets, validate against the ontology, write standoff gold.
+
+    A span that is missing, ambiguous or off token boundaries is refused with the candidates'
+    offsets; nothing is written unless every record resolves and validates.
+
+    Example: newsevents annotate author annotation/authoring/batch-1.yaml --texts ../shared/sources --out corpus/gold/batch-1.jsonl --add-to-manifest
+    """
+    authored = resolve_authoring(files, texts, load_schema())
+    manifest_path = CorpusLayout(corpus).manifest
+    if add_to_manifest:
+        entries = {e.id: e for e in load_manifest(manifest_path)} if manifest_path.exists() else {}
+        for item in authored:
+            known = entries.get(item.entry.id)
+            if known is not None and known.sha256 != item.entry.sha256:
+                raise FormatError(f"the manifest has this document with text {known.sha256}, the authoring resolved {item.entry.sha256}",
+                                  file=str(manifest_path), document=item.entry.id)
+            entries.setdefault(item.entry.id, item.entry)
+    write_records(out, (a.gold for a in authored), lambda g: g.to_dict())
+    if add_to_manifest:
+        save_manifest(manifest_path, entries.values())
+    events = sum(len(a.document.events) for a in authored)
+    console.print(f"wrote {out}: {len(authored)} documents, {events} events, "
+                  f"{sum(len(a.document.entities) for a in authored)} entity mentions" + (f"; updated {manifest_path}" if add_to_manifest else ""))
+
+
+@app.command()
+def agreement(
+    passes: list[Path] = typer.Argument(..., help="Two or more standoff gold files, one per annotator (the file name is the annotator)."),
+    texts: list[Path] = TEXTS_OPTION,
+    corpus: Path = CORPUS_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    markdown: Path | None = typer.Option(None, "--markdown", help="Also write the tables to this Markdown file."),
+) -> None:
+    """F1 (TI, TC, AC+, entities) and Cohen's kappa on token labels between every pair of passes.
+
+    Example: newsevents annotate agreement annotation/agreement/pass-a.jsonl annotation/agreement/pass-b.jsonl --texts ../shared/sources --json
+    """
+    if len(passes) < 2:
+        raise FormatError("agreement needs at least two passes")
+    entries = {e.id: e for e in load_manifest(CorpusLayout(corpus).manifest)}
+    segmenter = Segmenter()
+    documents = {}
+    for path in passes:
+        records = load_gold([path])
+        unknown = sorted(set(records) - set(entries))
+        if unknown:
+            raise FormatError(f"documents not in the corpus manifest: {', '.join(unknown[:10])}", file=str(path))
+        documents[path.stem] = {doc_id: join(entries[doc_id], record, texts, segmenter) for doc_id, record in records.items()}
+    pairs = compute_agreement(documents)
+    if markdown is not None:
+        with atomic_write(markdown) as handle:
+            handle.write(to_markdown(pairs))
+    if as_json:
+        typer.echo(json.dumps(pairs[0].to_dict() if len(pairs) == 1 else [p.to_dict() for p in pairs], indent=2))
+    else:
+        console.print(to_markdown(pairs))

@@ -1,0 +1,112 @@
+"""Quote-anchored authoring resolves to exact offsets or refuses with the candidates; agreement numbers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SEED_ID
+from newsevents.annotation.agreement import agreement, token_labels
+from newsevents.annotation.authoring import author, locate
+from newsevents.errors import NewsEventsError, ValidationError
+from newsevents.paths import REPO_ROOT
+
+TEXT = "Police arrested two men. The men were arrested after a raid on the men's house."
+
+
+@pytest.mark.parametrize(("span", "options", "expected"), [
+    ("raid", {}, (55, 59)),
+    ("arrested", {"occurrence": 2}, (38, 46)),
+    ("men", {"context": "The men were"}, (29, 32)),
+])
+def test_locate(span, options, expected):
+    assert locate(TEXT, span, **options) == expected
+    assert TEXT[expected[0]:expected[1]] == span
+
+
+@pytest.mark.parametrize(("span", "options", "message"), [
+    ("arrested", {}, "ambiguous: it occurs 2 times, at [7, 38]"),
+    ("bomb", {}, "does not occur"),
+    ("arrested", {"occurrence": 3}, "no occurrence 3: it occurs 2 times"),
+    ("men", {"context": "men"}, "must occur exactly once; it occurs 3 times"),
+    ("police", {"context": "The men were"}, "must occur exactly once in its context"),
+])
+def test_locate_refuses_missing_and_ambiguous_quotes(span, options, message):
+    with pytest.raises(NewsEventsError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        locate(TEXT, span, **options)
+
+
+def _write(tmp_path, body: str):
+    path = tmp_path / "batch.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+SEED_RECORD = f"""- document: {SEED_ID}
+  source: {{source: seed, text_file: seed/000_fc58bcde01b77c5c.txt}}
+  entities:
+    - {{id: T1, type: PER, span: Sultan Aziz Azzam, occurrence: 1, cluster: c-azzam}}
+    - {{id: T2, type: GPE, span: Pakistan, context: "Pakistan’s intelligence services", cluster: c-pak}}
+  events:
+    - {{id: E1, type: Justice.Arrest, trigger: arresting, realis: actual, hopper: h1, arguments: {{Detainee: T1, Agent: [T2]}}}}
+"""
+
+
+def test_author_resolves_against_the_real_text(tmp_path, schema):
+    (authored,) = author([_write(tmp_path, SEED_RECORD)], [], schema)
+    gold = authored.gold.to_dict()
+    assert gold["sha256"] == "d2498f9849fd6b655942f3adf97c598329a8713eb77a20198d41ce8c3a1668c1"
+    assert [(e["id"], e["start"], e["end"]) for e in gold["entities"]] == [("T1", 105, 122), ("T2", 0, 8)]
+    assert gold["events"][0]["trigger"] == {"start": 95, "end": 104, "text": "arresting"}
+    assert gold["events"][0]["arguments"] == [{"role": "Detainee", "entity": "T1"}, {"role": "Agent", "entity": "T2"}]
+
+
+def test_author_refuses_off_token_spans_and_ontology_errors(tmp_path, schema):
+    off_token = SEED_RECORD.replace("span: Sultan Aziz Azzam, occurrence: 1", "span: ultan Aziz, occurrence: 1")
+    with pytest.raises(NewsEventsError, match="token boundaries") as info:
+        author([_write(tmp_path, off_token)], [], schema)
+    assert info.value.document == SEED_ID and "entities[0] (T1)" in info.value.field
+    wrong_role = SEED_RECORD.replace("Detainee: T1", "Victim: T1")
+    with pytest.raises(ValidationError, match="'Victim' is not a role of Justice.Arrest"):
+        author([_write(tmp_path, wrong_role)], [], schema)
+
+
+def test_cli_writes_nothing_when_a_record_fails(tmp_path):
+    out = tmp_path / "gold.jsonl"
+    out.write_text("previous\n", encoding="utf-8")
+    broken = SEED_RECORD.replace("trigger: arresting", "trigger: arrestingg")
+    run = subprocess.run([sys.executable, "-m", "newsevents", "annotate", "author", str(_write(tmp_path, broken)), "--out", str(out)],
+                         capture_output=True, text=True, cwd=REPO_ROOT)
+    assert run.returncode == 2 and "'arrestingg' does not occur" in run.stderr
+    assert out.read_text(encoding="utf-8") == "previous\n"
+
+
+def test_agreement_between_two_passes_hand_checked(tmp_path):
+    gold = json.loads((REPO_ROOT / "corpus" / "gold" / "seed.jsonl").read_text(encoding="utf-8"))
+    other = json.loads(json.dumps(gold))
+    other["events"][0]["type"] = "Justice.Release"        # E1 has 2 arguments
+    a, b = tmp_path / "pass-a.jsonl", tmp_path / "pass-b.jsonl"
+    a.write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    b.write_text(json.dumps(other) + "\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "newsevents", "annotate", "agreement", str(a), str(b), "--json"],
+                         capture_output=True, text=True, cwd=REPO_ROOT)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["TC"] == {"f1": 25 / 26, "n_a": 26, "n_b": 26, "n_match": 25}
+    assert result["AC+"]["n_match"] == 52 and result["entities"]["f1"] == 1.0 and result["TI"]["f1"] == 1.0
+    assert result["kappa"]["entities"]["all"] == 1.0
+    assert 0.9 < result["kappa"]["triggers"]["all"] < 1.0
+
+
+def test_token_labels_and_kappa_of_identical_passes(schema):
+    from newsevents.corpus.build import load_corpus
+
+    (doc,) = load_corpus(REPO_ROOT / "corpus", [], schema, ids={SEED_ID})
+    labels = token_labels(doc, "triggers")
+    assert len(labels) == len(doc.tokens) == 433 and labels.count("Justice.Arrest") == 9
+    (pair,) = agreement({"a": {doc.id: doc}, "b": {doc.id: doc}})
+    assert pair.f1 == {"TI": 1.0, "TC": 1.0, "AC+": 1.0, "entities": 1.0}
+    assert set(pair.kappa["triggers"].values()) == {1.0}
