@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import SEED_ID
+from conftest import SEED_ID, SOURCES, needs_sources
 from newsevents.annotation.agreement import agreement, token_labels
 from newsevents.annotation.authoring import author, locate
 from newsevents.errors import NewsEventsError, ValidationError
@@ -110,3 +110,21 @@ def test_token_labels_and_kappa_of_identical_passes(schema):
     (pair,) = agreement({"a": {doc.id: doc}, "b": {doc.id: doc}})
     assert pair.f1 == {"TI": 1.0, "TC": 1.0, "AC+": 1.0, "entities": 1.0}
     assert set(pair.kappa["triggers"].values()) == {1.0}
+
+
+@needs_sources
+def test_agreement_page_states_what_the_command_computes():
+    """annotation/agreement.md quotes the tables `newsevents annotate agreement` produces from the kept passes."""
+    from newsevents.annotation.agreement import agreement as compute, to_markdown
+    from newsevents.corpus.manifest import join, load_gold, load_manifest
+    from newsevents.corpus.segment import Segmenter
+
+    entries = {e.id: e for e in load_manifest(REPO_ROOT / "corpus" / "manifest.jsonl")}
+    page = (REPO_ROOT / "annotation" / "agreement.md").read_text(encoding="utf-8")
+    segmenter = Segmenter()
+    for prefix in ("independent-pass", "pass"):
+        passes = {}
+        for name in ("a", "b"):
+            path = REPO_ROOT / "annotation" / "agreement" / f"{prefix}-{name}.jsonl"
+            passes[path.stem] = {i: join(entries[i], r, [SOURCES], segmenter) for i, r in load_gold([path]).items()}
+        assert to_markdown(compute(passes)) in page, f"annotation/agreement.md is stale for {prefix}-*"

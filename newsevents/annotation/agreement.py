@@ -99,7 +99,8 @@ def to_markdown(pairs: Sequence[PairAgreement]) -> str:
                      + f" | {p.kappa['triggers']['all']:.3f} | {p.kappa['entities']['all']:.3f} |")
     for p in pairs:
         for layer in ("triggers", "entities"):
-            lines += ["", f"Cohen's kappa on {layer[:-1]} token labels, {p.annotators[0]} vs {p.annotators[1]}:", "",
+            noun = "trigger" if layer == "triggers" else "entity"
+            lines += ["", f"Cohen's kappa on {noun} token labels, {p.annotators[0]} vs {p.annotators[1]}:", "",
                       "| label | kappa |", "|---|---|"]
             lines += [f"| {label} | {value:.3f} |" for label, value in p.kappa[layer].items()]
     return "\n".join(lines) + "\n"

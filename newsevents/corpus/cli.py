@@ -86,6 +86,7 @@ def split(
     texts: list[Path] = TEXTS_OPTION,
     corpus: Path = CORPUS_OPTION,
     strategy: str = typer.Option(None, help=f"For a new assignment: {' or '.join(STRATEGIES)} (default: the stored one, else hash)."),
+    ratios: str = typer.Option(None, help="For a new assignment: train,dev,test shares, e.g. 0.68,0.16,0.16 (default 0.7,0.15,0.15)."),
     schema: Path | None = SCHEMA_OPTION,
 ) -> None:
     """Assign new documents to train/dev/test and save corpus/splits.jsonl (existing ones stay put).
@@ -97,7 +98,13 @@ def split(
     existing = load_splits(layout.splits)
     if strategy is not None and strategy not in STRATEGIES:
         raise typer.BadParameter(f"unknown strategy {strategy!r}; valid: {', '.join(STRATEGIES)}")
-    assignment = assign_splits(docs, find_duplicates(docs), existing=existing, strategy=strategy)  # type: ignore[arg-type]
+    shares = None
+    if ratios is not None:
+        try:
+            shares = tuple(float(x) for x in ratios.split(","))
+        except ValueError:
+            raise typer.BadParameter(f"--ratios takes three numbers separated by commas, got {ratios!r}") from None
+    assignment = assign_splits(docs, find_duplicates(docs), existing=existing, strategy=strategy, ratios=shares)  # type: ignore[arg-type]
     save_splits(layout.splits, assignment)
     for note in assignment.notes:
         errors.print(f"note: {note}")
