@@ -74,6 +74,13 @@ def test_author_refuses_off_token_spans_and_ontology_errors(tmp_path, schema):
         author([_write(tmp_path, wrong_role)], [], schema)
 
 
+def test_author_names_missing_keys(tmp_path, schema):
+    no_type = SEED_RECORD.replace("{id: T2, type: GPE, span: Pakistan", "{id: T2, span: Pakistan")
+    with pytest.raises(NewsEventsError, match="missing key\\(s\\) 'type'") as info:
+        author([_write(tmp_path, no_type)], [], schema)
+    assert info.value.field == "entities[1] (T2)" and info.value.document == SEED_ID
+
+
 def test_cli_writes_nothing_when_a_record_fails(tmp_path):
     out = tmp_path / "gold.jsonl"
     out.write_text("previous\n", encoding="utf-8")

@@ -109,6 +109,24 @@ def _on_token_boundaries(document: Document, start: int, end: int) -> bool:
     return start in starts and end in ends
 
 
+def _quoted_span(document: Document, item: dict[str, Any], keys: tuple[str, str, str], field: str) -> tuple[int, int]:
+    """Locate an item's quote (keys: the quote, its context, its occurrence) on token boundaries."""
+    quote, context, occurrence = keys
+    where = f"{field} ({item.get('id')})"
+    if not isinstance(item, dict):
+        raise NewsEventsError(f"expected a mapping with id, type and {quote}, got {item!r}", field=field)
+    missing = [key for key in ("id", "type", quote) if key not in item]
+    if missing:
+        raise NewsEventsError(f"missing key(s) {', '.join(map(repr, missing))}; an item needs id, type and {quote}", field=where)
+    try:
+        start, end = locate(document.text, str(item[quote]), context=item.get(context), occurrence=item.get(occurrence))
+    except NewsEventsError as err:
+        raise NewsEventsError(err.message, field=where) from None
+    if not _on_token_boundaries(document, start, end):
+        raise NewsEventsError(f"{quote} {item[quote]!r} at {start}:{end} does not start and end on token boundaries", field=where)
+    return start, end
+
+
 def _targets(value: Any, field: str) -> list[str]:
     values = value if isinstance(value, list) else [value]
     if not values or not all(isinstance(v, str) and v for v in values):
@@ -138,30 +156,13 @@ def resolve(record: dict[str, Any], text_dirs: Sequence[str | Path], schema: Sch
         entities = []
         for i, item in enumerate(record.get("entities") or []):
             field = f"entities[{i}]"
-            try:
-                start, end = locate(text, str(item["span"]), context=item.get("context"), occurrence=item.get("occurrence"))
-            except KeyError as missing:
-                raise NewsEventsError(f"missing key {missing}", field=field) from None
-            except NewsEventsError as err:
-                raise NewsEventsError(err.message, field=f"{field} ({item.get('id')})") from None
-            if not _on_token_boundaries(document, start, end):
-                raise NewsEventsError(f"span {item['span']!r} at {start}:{end} does not start and end on token boundaries",
-                                      field=f"{field} ({item.get('id')})")
+            start, end = _quoted_span(document, item, ("span", "context", "occurrence"), field)
             entities.append(EntityMention(str(item["id"]), str(item["type"]), start, end, text[start:end],
                                           str(item["cluster"]) if item.get("cluster") is not None else None))
         events = []
         for i, item in enumerate(record.get("events") or []):
             field = f"events[{i}]"
-            try:
-                start, end = locate(text, str(item["trigger"]), context=item.get("trigger_context"),
-                                    occurrence=item.get("trigger_occurrence"))
-            except KeyError as missing:
-                raise NewsEventsError(f"missing key {missing}", field=field) from None
-            except NewsEventsError as err:
-                raise NewsEventsError(err.message, field=f"{field} ({item.get('id')})") from None
-            if not _on_token_boundaries(document, start, end):
-                raise NewsEventsError(f"trigger {item['trigger']!r} at {start}:{end} does not start and end on token boundaries",
-                                      field=f"{field} ({item.get('id')})")
+            start, end = _quoted_span(document, item, ("trigger", "trigger_context", "trigger_occurrence"), field)
             arguments = []
             entity_ids = {e.id for e in entities}
             for role, value in (item.get("arguments") or {}).items():
