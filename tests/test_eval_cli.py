@@ -104,7 +104,8 @@ def test_prediction_for_an_unknown_document(cli, gold, tmp_path):
     pred = write_jsonl(tmp_path / "pred.jsonl", _toy_predictions() + [{"id": "d-nope", "text": ""}, {"id": "d-other", "text": ""}])
     status, _, err = cli("eval", "score", "--gold", gold, "--pred", pred, "--bootstrap", 0)
     assert status == 2
-    assert _error_line(err) == "error: predictions for documents not in gold: 'd-nope', 'd-other'"
+    # The first unknown prediction's line is named (it is line 3: two toy predictions come first).
+    assert _error_line(err) == f"error: {pred}:3, document 'd-nope': predictions for documents not in gold: 'd-nope', 'd-other'"
 
 
 def test_malformed_prediction_line(cli, gold, tmp_path):

@@ -70,7 +70,8 @@ def check_predictions(gold: Sequence[Document], predictions: Sequence[Document])
     unknown = sorted(set(by_id) - gold_ids)
     if unknown:
         more = f" (and {len(unknown) - 10} more)" if len(unknown) > 10 else ""
-        raise NewsEventsError(f"predictions for documents not in gold: {', '.join(map(repr, unknown[:10]))}{more}")
+        # Naming the first one lets callers that know the file point at its line.
+        raise NewsEventsError(f"predictions for documents not in gold: {', '.join(map(repr, unknown[:10]))}{more}", document=unknown[0])
     gold_text = {d.id: d.text for d in gold}
     problems = []
     for doc in by_id.values():
