@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from newsevents.cli import app
 
-COMMANDS = [["corpus", c] for c in ("ingest", "validate", "split", "build", "stats", "check-leaks")] + [["annotate", c] for c in ("author", "agreement")] + [["demo"]]
+COMMANDS = [["corpus", c] for c in ("ingest", "validate", "split", "build", "stats", "check-leaks")] + [["annotate", c] for c in ("config", "author", "agreement")] + [["demo"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

@@ -9,6 +9,7 @@ import typer
 
 from newsevents.annotation.agreement import agreement as compute_agreement, to_markdown
 from newsevents.annotation.authoring import author as resolve_authoring
+from newsevents.annotation.label_config import label_config
 from newsevents.annotation.schema import load_schema
 from newsevents.console import console
 from newsevents.corpus.build import CorpusLayout
@@ -21,6 +22,20 @@ app = typer.Typer(help="Annotate: author gold by quoting the text, measure agree
 
 TEXTS_OPTION = typer.Option([], "--texts", help="Text directory the manifest's text_file paths are relative to (repeatable).")
 CORPUS_OPTION = typer.Option(Path("corpus"), "--corpus", help="Corpus folder with manifest.jsonl and gold/.")
+
+
+@app.command()
+def config(
+    out: Path = typer.Option(Path("annotation/label_config.xml"), "--out", "-o", help="Where to write the labeling config."),
+    schema: Path | None = typer.Option(None, "--schema", help="Ontology file (default: annotation/schema.yaml)."),
+) -> None:
+    """Write the Label Studio labeling config derived from the ontology (labels, relations, realis, hoppers, clusters).
+
+    Example: newsevents annotate config --out annotation/label_config.xml
+    """
+    with atomic_write(out) as handle:
+        handle.write(label_config(load_schema(schema)))
+    console.print(f"wrote {out}")
 
 
 @app.command()
