@@ -8,15 +8,18 @@ from pathlib import Path
 import typer
 
 from newsevents.annotation.agreement import agreement as compute_agreement, to_markdown
+from newsevents.annotation.adjudication import adjudicate as run_adjudication
 from newsevents.annotation.authoring import author as resolve_authoring
 from newsevents.annotation.label_config import label_config
 from newsevents.annotation.schema import load_schema
 from newsevents.console import console
 from newsevents.corpus.build import CorpusLayout
-from newsevents.corpus.manifest import join, load_gold, load_manifest, save_manifest
+from newsevents.corpus.manifest import GoldRecord, join, load_gold, load_manifest, save_manifest
 from newsevents.corpus.segment import Segmenter
-from newsevents.errors import FormatError
-from newsevents.jsonl import atomic_write, write_records
+from newsevents.document import Document
+from newsevents.errors import FormatError, ValidationError
+from newsevents.jsonl import atomic_write, read_documents, read_records, write_records
+from newsevents.validation import validate_all
 
 app = typer.Typer(help="Annotate: author gold by quoting the text, measure agreement between passes.", no_args_is_help=True)
 
@@ -71,9 +74,32 @@ def author(
                   f"{sum(len(a.document.entities) for a in authored)} entity mentions" + (f"; updated {manifest_path}" if add_to_manifest else ""))
 
 
+def _load_passes(paths: list[Path], texts: list[Path], corpus: Path) -> dict[str, dict[str, Document]]:
+    """Each annotator's documents by id, from documents files (with text, as `annotate pull` writes)
+    or standoff gold (joined with the texts through the corpus manifest); the file name is the annotator."""
+    if len(paths) < 2:
+        raise FormatError("this needs at least two annotators' files")
+    entries = None
+    segmenter = Segmenter()
+    passes: dict[str, dict[str, Document]] = {}
+    for path in paths:
+        first = next(read_records(path), (0, {}))[1]
+        if "text" in first:
+            passes[path.stem] = {d.id: d for d in read_documents(path)}
+            continue
+        if entries is None:
+            entries = {e.id: e for e in load_manifest(CorpusLayout(corpus).manifest)}
+        records = load_gold([path])
+        unknown = sorted(set(records) - set(entries))
+        if unknown:
+            raise FormatError(f"documents not in the corpus manifest: {', '.join(unknown[:10])}", file=str(path))
+        passes[path.stem] = {doc_id: join(entries[doc_id], record, texts, segmenter) for doc_id, record in records.items()}
+    return passes
+
+
 @app.command()
 def agreement(
-    passes: list[Path] = typer.Argument(..., help="Two or more standoff gold files, one per annotator (the file name is the annotator)."),
+    passes: list[Path] = typer.Argument(..., help="Two or more annotators' files: standoff gold, or documents as `annotate pull` writes them."),
     texts: list[Path] = TEXTS_OPTION,
     corpus: Path = CORPUS_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
@@ -83,18 +109,7 @@ def agreement(
 
     Example: newsevents annotate agreement annotation/agreement/pass-a.jsonl annotation/agreement/pass-b.jsonl --texts ../shared/sources --json
     """
-    if len(passes) < 2:
-        raise FormatError("agreement needs at least two passes")
-    entries = {e.id: e for e in load_manifest(CorpusLayout(corpus).manifest)}
-    segmenter = Segmenter()
-    documents = {}
-    for path in passes:
-        records = load_gold([path])
-        unknown = sorted(set(records) - set(entries))
-        if unknown:
-            raise FormatError(f"documents not in the corpus manifest: {', '.join(unknown[:10])}", file=str(path))
-        documents[path.stem] = {doc_id: join(entries[doc_id], record, texts, segmenter) for doc_id, record in records.items()}
-    pairs = compute_agreement(documents)
+    pairs = compute_agreement(_load_passes(passes, texts, corpus))
     if markdown is not None:
         with atomic_write(markdown) as handle:
             handle.write(to_markdown(pairs))
@@ -102,3 +117,29 @@ def agreement(
         typer.echo(json.dumps(pairs[0].to_dict() if len(pairs) == 1 else [p.to_dict() for p in pairs], indent=2))
     else:
         console.print(to_markdown(pairs))
+
+
+@app.command()
+def adjudicate(
+    versions: list[Path] = typer.Argument(..., help="Two or more annotators' files (as for `agreement`)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Standoff gold of what all annotators agree on."),
+    disagreements: Path = typer.Option(..., "--disagreements", help="JSONL list of everything they do not agree on."),
+    texts: list[Path] = TEXTS_OPTION,
+    corpus: Path = CORPUS_OPTION,
+) -> None:
+    """Accept what every annotator has, list the rest for an adjudicator, write gold in the standoff format.
+
+    The disagreeing versions can go back to Label Studio as a review project:
+    `newsevents annotate push --project review DOCS --predictions A.jsonl --predictions B.jsonl`.
+
+    Example: newsevents annotate adjudicate pulled/alice.jsonl pulled/bob.jsonl --out gold.jsonl --disagreements review.jsonl
+    """
+    result = run_adjudication({name: list(docs.values()) for name, docs in _load_passes(versions, texts, corpus).items()})
+    problems = validate_all(result.gold, load_schema(), require_gold=False)
+    if problems:
+        raise ValidationError(problems, file=str(out))
+    write_records(disagreements, result.disagreements, lambda d: d.to_dict())
+    write_records(out, (GoldRecord.from_document(d) for d in result.gold), lambda g: g.to_dict())
+    console.print(f"wrote {out}: {len(result.gold)} documents; {disagreements}: {len(result.disagreements)} disagreements to decide")
+
+
