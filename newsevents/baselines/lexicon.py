@@ -93,3 +93,9 @@ class TriggerLexicon:
             predictions.append(Document(document.id, document.text, sentences=document.sentences, tokens=document.tokens,
                                         events=tuple(events)))
         return predictions
+
+
+def predict_with_schema_hints(documents: Sequence[Document]) -> list[Document]:
+    """The untrained lexicon (schema hints only) as a plain function, for ``--extractor`` options:
+    ``newsevents annotate push ... --extractor newsevents.baselines.lexicon:predict_with_schema_hints``."""
+    return TriggerLexicon().fit([]).predict(documents)
