@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SOURCES ?= ../shared/sources
 
-.PHONY: demo test corpus benchmark clean
+.PHONY: demo test corpus benchmark clean label-studio
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/newsevents demo --out demo-output
 
-test: $(VENV)/.installed-dev
+# Label Studio in its own virtual environment (.label-studio/venv, about 1 GB; once): the tests start real servers.
+label-studio: $(VENV)/.installed
+	$(BIN)/python -c "from newsevents.annotation.label_studio.server import ensure_installed; print(ensure_installed())"
+
+test: $(VENV)/.installed-dev label-studio
 	$(BIN)/python -m pytest -n 2 -q
 
 # Build the gold corpus from the shared source texts and check it for leaks.

@@ -12,13 +12,13 @@ from newsevents.annotation.adjudication import adjudicate as run_adjudication
 from newsevents.annotation.authoring import author as resolve_authoring
 from newsevents.annotation.label_config import label_config
 from newsevents.annotation.schema import load_schema
-from newsevents.console import console
+from newsevents.console import console, print_problems
 from newsevents.corpus.build import CorpusLayout
 from newsevents.corpus.manifest import GoldRecord, join, load_gold, load_manifest, save_manifest
 from newsevents.corpus.segment import Segmenter
 from newsevents.document import Document
 from newsevents.errors import FormatError, ValidationError
-from newsevents.jsonl import atomic_write, read_documents, read_records, write_records
+from newsevents.jsonl import atomic_write, read_documents, read_records, write_documents, write_records
 from newsevents.validation import validate_all
 
 app = typer.Typer(help="Annotate: author gold by quoting the text, measure agreement between passes.", no_args_is_help=True)
@@ -143,3 +143,115 @@ def adjudicate(
     console.print(f"wrote {out}: {len(result.gold)} documents; {disagreements}: {len(result.disagreements)} disagreements to decide")
 
 
+
+
+URL_OPTION = typer.Option("http://127.0.0.1:8080", "--url", envvar="LABEL_STUDIO_URL", help="Label Studio server (env LABEL_STUDIO_URL).")
+TOKEN_OPTION = typer.Option(..., "--token", envvar="LABEL_STUDIO_USER_TOKEN", help="API token (env LABEL_STUDIO_USER_TOKEN).")
+
+
+@app.command()
+def push(
+    documents: Path = typer.Argument(..., help="Documents JSONL (ingested: text, paragraphs, tokens)."),
+    project: str = typer.Option(..., "--project", help="Project title; created with the generated labeling config if missing."),
+    predictions: list[Path] = typer.Option([], "--predictions", help="Pre-annotations (documents JSONL); repeatable, one prediction per file."),
+    extractor: str | None = typer.Option(None, "--extractor", help="Pre-annotate with an extractor: module:attr."),
+    max_chars: int = typer.Option(10_000, help="Longer documents become one task per chunk of paragraphs."),
+    url: str = URL_OPTION,
+    token: str = TOKEN_OPTION,
+) -> None:
+    """Import documents as tasks, with pre-annotations as predictions; tasks already in the project are skipped.
+
+    Example: newsevents annotate push docs.jsonl --project batch-2 --predictions baseline.jsonl
+    """
+    from newsevents.annotation.label_studio.projects import connect, push as push_tasks
+
+    docs = list(read_documents(documents))
+    sources = {path.stem: list(read_documents(path)) for path in predictions}
+    if extractor is not None:
+        from newsevents.eval.runners import make_runner, run_extractor
+
+        sources[extractor] = run_extractor(make_runner("python", extractor), docs).predictions
+    report = push_tasks(connect(url, token), project, load_schema(), docs, sources, max_chars=max_chars)
+    for note in report.notes:
+        console.print(f"note: {note}")
+    console.print(f"project {project!r} (id {report.project}): imported {report.imported} tasks, {report.already_there} already there")
+
+
+@app.command()
+def pull(
+    project: str = typer.Option(..., "--project", help="Project title."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for one documents JSONL per annotator."),
+    url: str = URL_OPTION,
+    token: str = TOKEN_OPTION,
+) -> None:
+    """Export every annotation (full JSON), convert and validate it; write one file per annotator, or nothing.
+
+    Every problem is listed with task id, region id and what is wrong (unknown label, role not allowed,
+    relation to a missing region, span text that does not match); with any problem nothing is written,
+    so a failed pull never overwrites earlier output.
+
+    Example: newsevents annotate pull --project batch-2 --out pulled/batch-2
+    """
+    from newsevents.annotation.label_studio.projects import connect, pull as pull_documents
+
+    schema = load_schema()
+    documents, problems = pull_documents(connect(url, token), project, schema)  # the converter validates each task
+    for note in (p for p in problems if not getattr(p, "blocking", True)):
+        console.print(f"note: {note}")
+    if print_problems("problems in the annotations", [p for p in problems if getattr(p, "blocking", True)]):
+        raise typer.Exit(1)
+    for annotator, docs in documents.items():
+        safe = "".join(c if c.isalnum() or c in "-_.@" else "_" for c in annotator)
+        write_documents(out / f"{safe}.jsonl", docs)
+    console.print(f"wrote {len(documents)} annotators' files to {out}: "
+                  + ", ".join(f"{a} ({len(d)} documents)" for a, d in documents.items()))
+
+
+@app.command()
+def server(
+    port: int = typer.Option(8080, "--port", help="TCP port on 127.0.0.1; a busy port is an error (0 picks a free one)."),
+    data_dir: Path = typer.Option(Path(".label-studio/data"), "--data-dir",
+                                  help="Label Studio's data directory: database, uploads, log, saved credentials."),
+) -> None:
+    """Run a local Label Studio server on 127.0.0.1 until Ctrl-C; installs it on first use.
+
+    Label Studio goes into its own virtual environment (NEWSEVENTS_LABEL_STUDIO_VENV, default
+    .label-studio/venv; about 1 GB, a minute), never into this one. The admin's email, password and API
+    token are read when the database is created: from LABEL_STUDIO_USERNAME, LABEL_STUDIO_PASSWORD and
+    LABEL_STUDIO_USER_TOKEN if set, else generated; either way they are saved in the data directory
+    (newsevents-credentials.json) and used on every later start. `annotate push` and `pull` take that token.
+
+    Example: newsevents annotate server --port 8080
+    """
+    import signal
+    import time
+
+    from newsevents.annotation.label_studio.server import (LABEL_STUDIO_VERSION, LabelStudioServer, ServerSettings,
+                                                           default_venv, ensure_installed)
+    from newsevents.console import console as out
+    from newsevents.errors import NewsEventsError
+
+    out.print(f"Label Studio {LABEL_STUDIO_VERSION} from {default_venv()} (installed there on first use)")
+    settings = ServerSettings(data_dir, port=port)
+    running = LabelStudioServer(settings, executable=ensure_installed())
+    out.print(f"starting on port {port or 'any free one'} with data in {settings.data_dir} (a new database takes about a minute)")
+    def interrupt(signum: int, frame: object) -> None:  # SIGTERM stops the server too, as Ctrl-C does
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        running.start()
+        saved = f", saved in {settings.credentials_file}"
+        out.print(f"Label Studio is at {running.url}\n"
+                  f"  username: {settings.username} ({settings.sources['username']})\n"
+                  f"  password: {settings.sources['password']}{saved if settings.sources['password'] == 'generated' else ''}\n"
+                  f"  API token: {settings.sources['token']}{saved if settings.sources['token'] == 'generated' else ''}"
+                  " (for push and pull: --token or LABEL_STUDIO_USER_TOKEN)\n"
+                  f"  log: {running.log}\nPress Ctrl-C to stop.")
+        while running.running:
+            time.sleep(1)
+        raise NewsEventsError(f"Label Studio stopped by itself; see {running.log}")
+    except KeyboardInterrupt:
+        out.print("stopping Label Studio")
+    finally:
+        running.stop()

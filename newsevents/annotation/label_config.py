@@ -62,7 +62,7 @@ def label_config(schema: Schema) -> str:
         *_labels(MENTION, schema.mention_type_names, _MENTION_HOTKEYS),
         f'  <Text name="{TEXT}" value="$text" granularity="word"/>',
         '  <Header value="Argument roles: draw a relation from the trigger to the mention (or trigger) that fills the role"/>',
-        '  <Relations choice="single">',
+        '  <Relations choice="multiple">',  # one relation carries every role a filler plays for a trigger
         *[f"    <Relation value={quoteattr(role)}/>" for role in schema.role_names],
         "  </Relations>",
         f'  <Choices name="{REALIS}" toName="{TEXT}" perRegion="true" visibleWhen="region-selected" whenTagName="{TRIGGER}" '
