@@ -598,3 +598,18 @@ def test_cluster_mixing_types_names_the_region():
 def test_problems_are_problems():
     (problem,) = _read([ARREST, _relation("ev1", "gone", "Detainee")])
     assert problem.document == "p-1" and problem.field == "task 99 region ev1->gone" and problem.annotator == "ann"
+
+
+def test_push_checks_predictions_with_label_studios_own_validator(schema):
+    from newsevents.annotation.label_studio.projects import build_tasks, check_predictions
+    from newsevents.errors import NewsEventsError
+
+    b = DocumentBuilder("d1")
+    b.event("E1", "Justice.Arrest", "arrested", realis="actual", hopper="h1")
+    doc = b.build()
+    tasks, _ = build_tasks([doc], {"system": [doc]})
+    check_predictions(tasks, schema)                      # accepted as built
+    tasks[0]["predictions"][0]["result"][0]["value"]["labels"] = ["Nope"]
+    with pytest.raises(NewsEventsError, match="refuses the prediction from 'system'") as info:
+        check_predictions(tasks, schema)
+    assert info.value.document == "d1"

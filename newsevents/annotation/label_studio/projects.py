@@ -95,6 +95,26 @@ def _tasks(document: Document, max_chars: int, source: str | None, notes: list[s
     return tasks
 
 
+def check_predictions(tasks: Sequence[Mapping[str, Any]], schema: Schema) -> None:
+    """Label Studio's own check (``LabelInterface.validate_prediction``) of every prediction, before import.
+
+    Raises
+    ------
+    NewsEventsError
+        Naming the document, chunk and prediction source of the first prediction it refuses, with its errors.
+    """
+    from label_studio_sdk.label_interface import LabelInterface
+
+    interface = LabelInterface(label_config(schema))
+    for task in tasks:
+        for prediction in task.get("predictions", []):
+            errors = interface.validate_prediction(prediction, return_errors=True)
+            if errors:
+                data = task["data"]
+                raise NewsEventsError(f"Label Studio refuses the prediction from {prediction.get('model_version')!r} for chunk "
+                                      f"{data.get('chunk')}: {'; '.join(map(str, errors[:5]))}", document=data.get("document_id"))
+
+
 def push(client, title: str, schema: Schema, documents: Sequence[Document],  # type: ignore[no-untyped-def]
          predictions: Mapping[str, Sequence[Document]] | None = None, *, max_chars: int = 10_000,
          batch_size: int = 500) -> PushReport:
@@ -109,6 +129,7 @@ def push(client, title: str, schema: Schema, documents: Sequence[Document],  # t
         raise ValidationError(problems)
     pid = project_id(client, title, schema)
     tasks, notes = build_tasks(documents, predictions, max_chars=max_chars)
+    check_predictions(tasks, schema)
     existing = _existing_keys(client, pid)
     new = [t for t in tasks if task_dedupe_key(t) not in existing]
     for start in range(0, len(new), batch_size):
