@@ -9,7 +9,7 @@ import typer
 
 from newsevents.annotation.schema import load_schema
 from newsevents.console import console, errors, print_problems, progress_bar
-from newsevents.corpus.build import CorpusLayout, load_corpus, resolve_splits
+from newsevents.corpus.build import CorpusLayout, load_corpus, resolve_splits, write_dataset
 from newsevents.corpus.card import replace_stats_block, stats_markdown
 from newsevents.corpus.ingest import ingest as ingest_inputs
 from newsevents.corpus.leaks import check_leaks as find_leaks
@@ -125,16 +125,11 @@ def build(
 
     Example: newsevents corpus build --texts ../shared/sources --out build/newsevents
     """
-    schema_obj = load_schema(schema)
-    total = len(load_manifest(CorpusLayout(corpus).manifest))
-    with progress_bar("building", total) as advance:
-        documents = load_corpus(corpus, texts, schema_obj, progress=advance)
+    schema_obj, documents = _load_documents(corpus, texts, schema)
     assignment, duplicates = resolve_splits(documents, CorpusLayout(corpus).splits)
     leaks = find_leaks(documents, assignment, duplicates=duplicates)
     if print_problems("leaks between splits", leaks):
         raise typer.Exit(1)
-    from newsevents.corpus.build import write_dataset
-
     report = write_dataset(documents, assignment, out, schema_obj, duplicates=duplicates)
     print_problems("mentions the BIO view cannot hold (overlaps; kept in the documents config)", report.dropped_in_bio, limit=10)
     s = report.stats

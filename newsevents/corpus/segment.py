@@ -16,7 +16,7 @@ paragraph's start, so they index the whole document text. Whitespace tokens are 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -90,11 +90,6 @@ class Segmenter:
     def segment(self, text: str, paragraphs: Sequence[Segment]) -> Segmentation:
         """Segment one text whose paragraphs are given (offsets into ``text``)."""
         return self.offsets(text, paragraphs).to_segmentation()
-
-    def segment_many(self, items: Iterable[tuple[str, Sequence[Segment]]]) -> Iterator[Segmentation]:
-        """Segment many ``(text, paragraphs)`` pairs."""
-        for text, paragraphs in items:
-            yield self.segment(text, paragraphs)
 
     def offsets(self, text: str, paragraphs: Sequence[Segment]) -> SegmentOffsets:
         """Sentence and token offsets of one text, as arrays."""

@@ -174,15 +174,3 @@ def entity_items(document: Document, metric: str) -> ItemIndex:
     """Items of ``EI`` (spans) or ``EC`` (spans and types) over entity and value mentions."""
     classify = metric == "EC"
     return {((m.type,) if classify else (), ((m.start, m.end),)): [] for m in document.entities}
-
-
-def items_for(document: Document, metric: str, *, canonical: Canonical | None = None) -> ItemIndex:
-    """The items of ``document`` for any metric name of this module."""
-    if metric in TRIGGER_METRICS:
-        return trigger_items(document, metric)
-    if metric in ARGUMENT_METRICS:
-        arguments = raw_arguments(document)
-        return argument_items(canonical_arguments(arguments, canonical) if canonical else arguments)[metric]
-    if metric in ENTITY_METRICS:
-        return entity_items(document, metric)
-    raise KeyError(f"unknown metric {metric!r}; valid: {', '.join(TRIGGER_METRICS + ARGUMENT_METRICS + ENTITY_METRICS)}")

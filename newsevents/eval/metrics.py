@@ -133,14 +133,6 @@ class LabelCounts:
         return {label: Score.from_counts(self.gold[label], self.pred[label], self.match[label], zero_division) for label in labels}
 
 
-def breakdown(results: Iterable[DocumentResult], metric: str, by: str, zero_division: float = 0.0) -> dict[str, Score]:
-    """Per-label scores of ``metric``, the label being the event type or the role (``by``) of each item."""
-    counts = LabelCounts(metric, by)
-    for result in results:
-        counts.add(result)
-    return counts.scores(zero_division)
-
-
 def macro(scores: dict[str, Score]) -> dict[str, float]:
     """Unweighted means of per-label precision, recall and F1 (0 when there is no label)."""
     n = len(scores)

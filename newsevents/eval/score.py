@@ -24,7 +24,7 @@ from newsevents.document import Document
 from newsevents.eval.counts import Counts
 from newsevents.errors import MismatchError, NewsEventsError, ValidationError
 from newsevents.eval.metrics import (
-    ALL_METRICS, ARGUMENT_METRICS, DEFINITIONS, DocumentResult, LabelCounts, macro, score_document,
+    ALL_METRICS, DEFINITIONS, LabelCounts, macro, score_document,
 )
 from newsevents.eval.error_analysis import ErrorAccumulator
 from newsevents.eval.matching import span_rule
@@ -225,4 +225,4 @@ def score(
     )
 
 
-__all__ = ["score", "check_predictions", "unknown_labels", "DocumentResult", "ARGUMENT_METRICS"]
+__all__ = ["score", "check_predictions", "unknown_labels"]
