@@ -37,7 +37,7 @@ def main() -> None:
 
     from newsevents.annotation.label_studio.projects import build_tasks, connect, pull, push
     from newsevents.annotation.label_studio.server import LabelStudioServer, ServerSettings, ensure_installed, migrated_template
-    from newsevents.annotation.schema import load_schema
+    from newsevents.ontology import load_schema
     from newsevents.corpus.segment import Segmenter
     from newsevents.document import Segment
 

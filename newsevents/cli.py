@@ -18,7 +18,7 @@ from newsevents.corpus.cli import app as corpus_app
 from newsevents.demo import demo
 from newsevents.errors import NewsEventsError
 from newsevents.eval.cli import app as eval_app
-from newsevents.eval.convert_cli import convert
+from newsevents.formats.cli import convert
 
 #: Exit status of a command that ran and found problems in its input.
 EXIT_PROBLEMS = 1

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import typer
 
-from newsevents.annotation.schema import load_schema
+from newsevents.ontology import load_schema
 from newsevents.console import console
 from newsevents.corpus.build import CorpusLayout, load_corpus, resolve_splits, write_dataset
 from newsevents.corpus.ingest import ingest

@@ -6,6 +6,8 @@ Every user-facing failure in newsevents is a :class:`NewsEventsError`. The comma
 
 from __future__ import annotations
 
+import difflib
+
 
 class NewsEventsError(Exception):
     """Base class: a message plus where the problem is.
@@ -82,3 +84,11 @@ class ValidationError(NewsEventsError):
 
 class MismatchError(NewsEventsError):
     """Gold that does not fit its text: a different sha256, or a span whose text differs."""
+
+
+def suggest(name: str, choices: list[str] | tuple[str, ...]) -> str:
+    """A hint for an unknown name: the closest valid choice, or the list of valid choices."""
+    close = difflib.get_close_matches(name, choices, n=1)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "valid: " + ", ".join(choices)

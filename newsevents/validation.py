@@ -2,7 +2,7 @@
 
 :func:`validate` runs small independent checks over one :class:`~newsevents.document.Document` and
 returns a list of :class:`Problem` (empty when the document is valid); it never stops at the first.
-Without a schema only the structural checks run; with a :class:`~newsevents.annotation.schema.Schema`
+Without a schema only the structural checks run; with a :class:`~newsevents.ontology.Schema`
 the ontology checks run too. :func:`validate_all` adds the corpus-level check that document ids are
 unique, :func:`assert_valid` raises :class:`~newsevents.errors.ValidationError` instead, and
 :func:`validate_json` checks one raw JSON object against the JSON Schema that ships with the package.
@@ -60,7 +60,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from newsevents.annotation.schema import EventType, Schema, suggest
+from newsevents.errors import suggest
+from newsevents.ontology import EventType, Schema
 from newsevents.document import PARAGRAPH_KINDS, Argument, Document, EventMention, Segment
 from newsevents.errors import ValidationError
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsevents.annotation.schema import load_schema
+from newsevents.ontology import load_schema
 from newsevents.paths import EXAMPLES, REPO_ROOT
 
 #: ../shared/sources beside the clone: real texts, never copied into the repo.

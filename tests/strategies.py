@@ -17,7 +17,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from newsevents.annotation.schema import Schema
+from newsevents.ontology import Schema
 from newsevents.document import PARAGRAPH_KINDS, Argument, Document, EntityMention, EventMention, Segment, Span
 
 #: Grapheme clusters that span several code points: flags, ZWJ sequences, combining marks, RTL text.

@@ -10,9 +10,9 @@ import pytest
 
 from conftest import SOURCES, needs_sources, write_jsonl
 from newsevents.corpus.build import build, load_corpus
-from newsevents.corpus.features import document_from_row
+from newsevents.features import document_from_row
 from newsevents.corpus.normalize import normalize
-from newsevents.corpus.sentences import sentence_views
+from newsevents.bio import sentence_views
 from newsevents.corpus.split import SplitAssignment, save_splits
 from newsevents.document import text_sha256
 from newsevents.errors import FormatError, MismatchError, ValidationError

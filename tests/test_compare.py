@@ -10,7 +10,8 @@ from strategies import DocumentBuilder
 
 from newsevents.document import Argument, Document
 from newsevents.errors import NewsEventsError
-from newsevents.eval.compare import compare, paired_p_value, to_markdown
+from newsevents.eval.compare import compare, paired_p_value
+from newsevents.eval.render import comparison_markdown as to_markdown
 from newsevents.eval.metrics import ALL_METRICS
 from newsevents.eval.score import score
 

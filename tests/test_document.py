@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import DocumentBuilder, documents
 
-from newsevents.annotation.schema import load_schema
+from newsevents.ontology import load_schema
 from newsevents.document import Argument, Document, Segment
 from newsevents.errors import FormatError
 from newsevents.jsonl import read_documents, write_documents

@@ -22,7 +22,7 @@ from fixtures.toy_server import serve
 from newsevents.cli import app, main
 from newsevents.corpus.build import write_dataset
 from newsevents.corpus.split import SplitAssignment
-from newsevents.eval.runners import strip_gold
+from newsevents.extractors import strip_gold
 
 TOY_COMMAND = f"{sys.executable} {Path(__file__).parent / 'fixtures' / 'toy_command.py'}"
 NEW_COMMANDS = [["eval", "score"], ["eval", "run"], ["eval", "compare"], ["convert"]]

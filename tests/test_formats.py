@@ -16,9 +16,9 @@ from strategies import PARAGRAPH_BREAKS, TOKEN_BREAKS, TRICKY_WORDS, DocumentBui
 
 from newsevents.document import Argument, Document, EntityMention, EventMention, Segment, Span
 from newsevents.errors import FormatError
-from newsevents.eval import formats
-from newsevents.eval.formats import ConversionError, UnknownFormatError
-from newsevents.eval.formats.wikievents import default_coref_path
+from newsevents import formats
+from newsevents.formats import ConversionError, UnknownFormatError
+from newsevents.formats.wikievents import default_coref_path
 from newsevents.validation import validate
 
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -31,7 +31,7 @@ from newsevents.annotation.label_studio.convert import (
     task_dedupe_key,
     to_label_studio_offset,
 )
-from newsevents.annotation.schema import load_schema
+from newsevents.ontology import load_schema
 from newsevents.document import Argument, Document, Segment
 from newsevents.errors import FormatError
 from newsevents.validation import validate

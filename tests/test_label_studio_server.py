@@ -10,7 +10,7 @@ from label_studio_fixtures import label_studio  # noqa: F401  (the fixture, foun
 
 from newsevents.annotation.label_config import MENTION, TEXT, TRIGGER, label_config
 from newsevents.annotation.label_studio.server import LabelStudioServer, ServerSettings
-from newsevents.annotation.schema import load_schema
+from newsevents.ontology import load_schema
 from newsevents.errors import NewsEventsError
 
 #: Astral-plane emoji, ZWJ sequences, skin tones, flags, keycaps, combining marks, right-to-left text,

@@ -15,7 +15,7 @@ from fixtures.toy_extractor import tag
 from fixtures.toy_gold import gold_documents
 from fixtures.toy_server import serve
 from newsevents.errors import NewsEventsError
-from newsevents.eval.runners import (
+from newsevents.extractors import (
     RUNNERS, Command, HttpEndpoint, PredictionsFile, PythonExtractor, make_runner, run_extractor, strip_gold,
 )
 from newsevents.eval.score import score

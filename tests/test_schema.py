@@ -7,7 +7,7 @@ import copy
 import pytest
 import yaml
 
-from newsevents.annotation.schema import load_schema, parse_schema
+from newsevents.ontology import load_schema, parse_schema
 from newsevents.errors import SchemaError
 from newsevents.paths import REPO_ROOT
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from jsonschema import Draft202012Validator
 from strategies import DocumentBuilder, documents
 
-from newsevents.annotation.schema import load_schema
+from newsevents.ontology import load_schema
 from newsevents.document import PARAGRAPH_KINDS, Argument, Document, Segment, Span
 from newsevents.errors import ValidationError
 from newsevents.validation import (

@@ -41,7 +41,7 @@ from typing import Any
 
 import yaml
 
-from newsevents.annotation.schema import Schema
+from newsevents.ontology import Schema
 from newsevents.corpus.ingest import make_document
 from newsevents.corpus.manifest import GoldRecord, ManifestEntry, find_text
 from newsevents.corpus.segment import Segmenter

@@ -11,7 +11,7 @@ from newsevents.annotation.agreement import agreement as compute_agreement, to_m
 from newsevents.annotation.adjudication import adjudicate as run_adjudication
 from newsevents.annotation.authoring import author as resolve_authoring
 from newsevents.annotation.label_config import label_config
-from newsevents.annotation.schema import load_schema
+from newsevents.ontology import load_schema
 from newsevents.console import console, print_problems
 from newsevents.corpus.build import CorpusLayout
 from newsevents.corpus.manifest import GoldRecord, join, load_gold, load_manifest, save_manifest
@@ -168,7 +168,7 @@ def push(
     docs = list(read_documents(documents))
     sources = {path.stem: list(read_documents(path)) for path in predictions}
     if extractor is not None:
-        from newsevents.eval.runners import make_runner, run_extractor
+        from newsevents.extractors import make_runner, run_extractor
 
         sources[extractor] = run_extractor(make_runner("python", extractor), docs).predictions
     report = push_tasks(connect(url, token), project, load_schema(), docs, sources, max_chars=max_chars)

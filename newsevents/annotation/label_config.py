@@ -26,7 +26,7 @@ import colorsys
 import hashlib
 from xml.sax.saxutils import quoteattr
 
-from newsevents.annotation.schema import Schema
+from newsevents.ontology import Schema
 
 #: Control names, shared by the config and the converters.
 TEXT, TRIGGER, MENTION, REALIS, HOPPER, CLUSTER = "text", "trigger", "mention", "realis", "hopper", "cluster"

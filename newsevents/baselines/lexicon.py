@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from newsevents.annotation.schema import Schema, load_schema
+from newsevents.ontology import Schema, load_schema
 from newsevents.document import Document, EventMention, Span
 from newsevents.errors import NewsEventsError
 

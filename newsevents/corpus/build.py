@@ -23,13 +23,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsevents.annotation.schema import Schema
+from newsevents.ontology import Schema
 from newsevents.corpus.card import dataset_card
 from newsevents.corpus.dedupe import DuplicateReport, find_duplicates
-from newsevents.corpus.features import document_features, document_row, sentence_features, sentence_row
+from newsevents.features import document_features, document_row, sentence_features, sentence_row
 from newsevents.corpus.manifest import join, load_gold, load_manifest
 from newsevents.corpus.segment import Segmenter
-from newsevents.corpus.sentences import sentence_views
+from newsevents.bio import sentence_views
 from newsevents.corpus.split import SPLITS, SplitAssignment, assign_splits, load_splits
 from newsevents.corpus.stats import CorpusStats, corpus_stats
 from newsevents.document import Document

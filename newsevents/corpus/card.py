@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import yaml
 
 from newsevents import __version__
-from newsevents.annotation.schema import Schema
+from newsevents.ontology import Schema
 from newsevents.corpus.stats import CorpusStats
 from newsevents.errors import NewsEventsError
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from newsevents.annotation.schema import load_schema
+from newsevents.ontology import load_schema
 from newsevents.console import console, errors, print_problems, progress_bar
 from newsevents.corpus.build import CorpusLayout, load_corpus, resolve_splits, write_dataset
 from newsevents.corpus.card import replace_stats_block, stats_markdown

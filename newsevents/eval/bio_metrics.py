@@ -4,7 +4,7 @@
 correct when a gold span has the same label, start and end, where spans are decoded in strict IOB2
 (:func:`newsevents.bio.tags_to_spans`). This module computes the same counts without seqeval, much
 faster (``benchmarks/score.py``), and scores documents through the sentence view that the dataset
-build writes (:func:`newsevents.corpus.sentences.sentence_views`), so a model trained on the
+build writes (:func:`newsevents.bio.sentence_views`), so a model trained on the
 ``sentences`` config is scored on exactly the tags it learned.
 """
 
@@ -15,8 +15,7 @@ from itertools import chain
 
 import numpy as np
 
-from newsevents.bio import OUTSIDE, split_tag
-from newsevents.corpus.sentences import sentence_views
+from newsevents.bio import OUTSIDE, sentence_views, split_tag
 from newsevents.document import Document
 from newsevents.eval.counts import Counts, Score
 

@@ -16,14 +16,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from newsevents.annotation.schema import load_schema
+from newsevents.ontology import load_schema
 from newsevents.console import console, errors
 from newsevents.document import Document
 from newsevents.errors import NewsEventsError
-from newsevents.eval.loading import NATIVE_FORMAT, load_gold, load_predictions, located_in_predictions
+from newsevents.formats.loading import NATIVE_FORMAT, load_gold, load_predictions, located_in_predictions
 from newsevents.eval.metrics import ENTITIES, HEADLINE
 from newsevents.eval.report import Report
-from newsevents.eval.runners import make_runner, run_extractor
+from newsevents.extractors import make_runner, run_extractor
 from newsevents.eval.score import check_predictions, score
 from newsevents.eval.statistics import DEFAULT_RESAMPLES
 from newsevents.jsonl import atomic_write, write_documents
@@ -31,7 +31,7 @@ from newsevents.jsonl import atomic_write, write_documents
 app = typer.Typer(help="Evaluate extractors: score predictions, run an extractor and score it, compare two systems.",
                   no_args_is_help=True)
 
-#: ``eval run`` options that choose the extractor, and the runner (newsevents.eval.runners) each one builds.
+#: ``eval run`` options that choose the extractor, and the runner (newsevents.extractors) each one builds.
 RUNNER_OPTIONS = {"--predictions": "predictions", "--extractor": "python", "--command": "command", "--url": "http"}
 #: The files ``eval run`` writes into its --out folder.
 RUN_FILES = {"predictions": "predictions.jsonl", "json": "report.json", "markdown": "report.md", "html": "report.html"}
@@ -214,7 +214,7 @@ def compare_command(
 
     Example: newsevents eval compare --gold build/newsevents --split test runs/a/predictions.jsonl runs/b/predictions.jsonl --markdown compare.md
     """
-    from newsevents.eval import compare as comparing
+    from newsevents.eval import compare as comparing, render
 
     gold_docs = _load_gold(gold, split, gold_format)
     systems = []
@@ -224,7 +224,7 @@ def compare_command(
             check_predictions(gold_docs, predictions)
         systems.append(predictions)
     comparison = comparing.compare(gold_docs, systems[0], systems[1], resamples=bootstrap, seed=seed, span_mode=span_mode)
-    markdown = comparing.to_markdown(comparison)
+    markdown = render.comparison_markdown(comparison)
     console.print(markdown, markup=False)
     written = []
     if json_out is not None:

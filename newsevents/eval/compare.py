@@ -25,7 +25,6 @@ import numpy as np
 
 from newsevents.document import Document
 from newsevents.errors import NewsEventsError
-from newsevents.eval import render
 from newsevents.eval.matching import span_rule
 from newsevents.eval.metrics import ALL_METRICS, DocumentResult, score_document, total
 from newsevents.eval.score import check_predictions
@@ -146,7 +145,3 @@ def compare(
     options = {"resamples": resamples, "seed": seed, "span_mode": span_mode, "documents": len(gold)}
     return Comparison(metrics, options, dict(DEFINITIONS))
 
-
-def to_markdown(comparison: Comparison) -> str:
-    """The comparison as a Markdown table with its definitions (see :mod:`newsevents.eval.render`)."""
-    return render.comparison_markdown(comparison)

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from newsevents.annotation.schema import Schema
+from newsevents.ontology import Schema
 from newsevents.document import Document
 from newsevents.eval.counts import Counts
 from newsevents.errors import MismatchError, NewsEventsError, ValidationError

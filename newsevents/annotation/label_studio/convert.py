@@ -54,7 +54,8 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from newsevents.annotation.label_config import CLUSTER, HOPPER, MENTION, REALIS, TEXT, TRIGGER
-from newsevents.annotation.schema import Schema, suggest
+from newsevents.errors import suggest
+from newsevents.ontology import Schema
 from newsevents.document import Argument, Document, EntityMention, EventMention, Span, text_sha256
 from newsevents.errors import FormatError
 from newsevents.validation import Problem, validate

@@ -21,7 +21,7 @@ from typing import Any
 
 from newsevents.annotation.label_config import label_config
 from newsevents.annotation.label_studio.convert import document_from_results, document_to_tasks, merge_chunks, task_dedupe_key
-from newsevents.annotation.schema import Schema
+from newsevents.ontology import Schema
 from newsevents.document import Document
 from newsevents.errors import NewsEventsError, ValidationError
 from newsevents.validation import Problem, validate_all

@@ -1,4 +1,4 @@
-"""``newsevents convert``: documents from one format to another (:mod:`newsevents.eval.formats`)."""
+"""``newsevents convert``: documents from one format to another (:mod:`newsevents.formats`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _route_options(source_format: str, target_format: str, options: dict[str, An
     An option goes to the reader when it reads it; otherwise to the writer. ``layer`` goes to both
     sides that take it (CoNLL holds one layer on either side). An option neither side takes raises.
     """
-    from newsevents.eval import formats
+    from newsevents import formats
 
     reader = formats.get_format(source_format).options("read")
     writer = formats.get_format(target_format).options("write")
@@ -52,7 +52,7 @@ def convert(
 
     Example: newsevents convert gold.jsonl gold.textee.jsonl --from newsevents --to textee
     """
-    from newsevents.eval import formats
+    from newsevents import formats
 
     read_options, write_options = _route_options(from_format, to_format, {"coref_path": coref, "layer": layer})
     documents = formats.read(source, from_format, **read_options)

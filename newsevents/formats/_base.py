@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from newsevents.annotation.schema import suggest
+from newsevents.errors import suggest
 from newsevents.bio import ALIGNMENT_MODES, token_range
 from newsevents.document import Document, Segment, _optional, _require
 from newsevents.errors import FormatError, NewsEventsError
 
-logger = logging.getLogger("newsevents.eval.formats")
+logger = logging.getLogger("newsevents.formats")
 
 #: The layers a format may keep through a round trip (the vocabulary of :attr:`Format.lossless`).
 LAYERS = {

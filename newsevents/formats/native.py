@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from newsevents.document import Document
-from newsevents.eval.formats._base import LAYERS, ConversionReport, Format, register
+from newsevents.formats._base import LAYERS, ConversionReport, Format, register
 from newsevents.jsonl import read_documents, write_documents
 
 

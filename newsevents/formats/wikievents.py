@@ -56,9 +56,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from newsevents.annotation.schema import suggest
+from newsevents.errors import suggest
 from newsevents.document import Argument, Document, EntityMention, EventMention, Segment, Span, _optional, _require
-from newsevents.eval.formats._base import (
+from newsevents.formats._base import (
     ConversionReport,
     Dropped,
     Format,

@@ -57,10 +57,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from newsevents.annotation.schema import suggest
+from newsevents.errors import suggest
 from newsevents.document import Document
 from newsevents.errors import NewsEventsError
-from newsevents.eval.loading import document_from_record, load_predictions
+from newsevents.formats.loading import document_from_record, load_predictions
 from newsevents.jsonl import dumps, read_records
 
 #: Bytes in a MiB, the unit of ``peak_memory_mb``.

@@ -2,7 +2,7 @@
 
 * :func:`load_gold` reads a documents JSONL file, a dataset folder built by ``newsevents corpus
   build`` (one split of its ``documents`` config), or a file in another format through the format
-  registry (:mod:`newsevents.eval.formats`).
+  registry (:mod:`newsevents.formats`).
 * :func:`load_predictions` reads predictions and remembers the line of each document id, so that
   :func:`located_in_predictions` can add file and line to an error :func:`~newsevents.eval.score.score`
   raises about one predicted document.
@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from newsevents.annotation.schema import suggest
+from newsevents.errors import suggest
 from newsevents.document import Document
 from newsevents.errors import FormatError, NewsEventsError, ValidationError
 from newsevents.jsonl import read_documents, read_records
@@ -65,7 +65,7 @@ def load_dataset_split(path: str | Path, split: str | None = None) -> list[Docum
     """
     import datasets
 
-    from newsevents.corpus.features import document_from_row
+    from newsevents.features import document_from_row
 
     datasets.disable_progress_bars()
     with tempfile.TemporaryDirectory(prefix="newsevents-eval-cache-") as cache:
@@ -95,7 +95,7 @@ def load_gold(path: str | Path, *, split: str | None = None, fmt: str = NATIVE_F
     split : str, optional
         For a dataset folder: the split to score against. Required when the folder has several.
     fmt : str, default "newsevents"
-        A name of the format registry (:mod:`newsevents.eval.formats`).
+        A name of the format registry (:mod:`newsevents.formats`).
     **format_options
         Passed to the format's reader (for example ``coref=`` for WikiEvents).
 
@@ -114,7 +114,7 @@ def load_gold(path: str | Path, *, split: str | None = None, fmt: str = NATIVE_F
         if path.is_dir():
             raise FormatError("a directory without README.md is not a dataset folder; give a documents JSONL file or a built dataset", file=str(path))
         return list(read_documents(path))
-    from newsevents.eval import formats
+    from newsevents import formats
 
     return formats.read(path, fmt, **format_options)
 
@@ -130,7 +130,7 @@ def load_predictions(
     reads one; they have no line numbers (the mapping is empty).
     """
     if fmt != NATIVE_FORMAT:
-        from newsevents.eval import formats
+        from newsevents import formats
 
         if reference is not None and "reference" in formats.get_format(fmt).options("read"):
             format_options = {"reference": reference, **format_options}

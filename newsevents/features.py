@@ -12,9 +12,8 @@ from typing import Any
 
 from datasets import ClassLabel, Features, List, Value
 
-from newsevents.annotation.schema import Schema
-from newsevents.bio import label_set
-from newsevents.corpus.sentences import SentenceView
+from newsevents.ontology import Schema
+from newsevents.bio import SentenceView, label_set
 from newsevents.document import PARAGRAPH_KINDS, Document
 
 #: Document metadata copied into top-level string columns (missing values are null).

@@ -20,7 +20,7 @@ IOB2 mode: an ``I-X`` that follows no ``B-X``/``I-X`` starts no span.
 
 Writing
 -------
-Uses the sentence view (:func:`newsevents.corpus.sentences.sentence_views`) of each document; option
+Uses the sentence view (:func:`newsevents.bio.sentence_views`) of each document; option
 ``layer`` (``"triggers"``, default, or ``"entities"``) picks the tags written. A span off token boundaries
 raises with ``alignment="strict"`` (default) as in ``textee``; spans BIO cannot hold (overlapping or
 nested spans, a span over two sentences) are dropped and reported (``overlap``, ``crosses_window``).
@@ -46,10 +46,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from newsevents.bio import LabeledSpan, split_tag, tags_to_spans, token_range
-from newsevents.corpus.sentences import sentence_views
+from newsevents.bio import LabeledSpan, sentence_views, split_tag, tags_to_spans, token_range
 from newsevents.document import Document, EntityMention, EventMention, Segment, Span
-from newsevents.eval.formats._base import (
+from newsevents.formats._base import (
     ConversionError,
     ConversionReport,
     Dropped,

@@ -19,7 +19,7 @@ name           what                                                            l
 
 Example
 -------
->>> from newsevents.eval import formats
+>>> from newsevents import formats
 >>> sorted(formats.FORMATS)
 ['conll', 'newsevents', 'textee', 'wikievents']
 >>> formats.get_format("textee").lossless
@@ -27,7 +27,7 @@ Example
 
 ``read(path, fmt, **options)`` returns documents; ``write(path, documents, fmt, **options)`` writes
 atomically and returns a :class:`ConversionReport` whose ``dropped`` lists every annotation the format
-could not hold (also logged as a warning on the ``newsevents.eval.formats`` logger). Options are
+could not hold (also logged as a warning on the ``newsevents.formats`` logger). Options are
 keyword arguments of the format's ``read`` / ``write`` (see each module); a misspelt option raises
 naming the valid ones. Register another format with ``@register`` on a :class:`Format` subclass.
 """
@@ -38,9 +38,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from newsevents.annotation.schema import suggest
+from newsevents.errors import suggest
 from newsevents.document import Document
-from newsevents.eval.formats._base import (
+from newsevents.formats._base import (
     FORMATS,
     LAYERS,
     ConversionError,
@@ -93,4 +93,4 @@ def write(path: str | Path, documents: Iterable[Document], fmt: str, **options: 
 
 
 # Importing the format modules registers them.
-from newsevents.eval.formats import conll, native, textee, wikievents  # noqa: E402,F401
+from newsevents.formats import conll, native, textee, wikievents  # noqa: E402,F401

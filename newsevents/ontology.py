@@ -13,7 +13,6 @@ Example
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,16 +21,8 @@ from typing import Any
 
 import yaml
 
-from newsevents.errors import SchemaError
+from newsevents.errors import SchemaError, suggest
 from newsevents.paths import project_path
-
-def suggest(name: str, choices: list[str] | tuple[str, ...]) -> str:
-    """A hint for an unknown name: the closest valid choice, or the list of valid choices."""
-    close = difflib.get_close_matches(name, choices, n=1)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    return "valid: " + ", ".join(choices)
-
 
 @dataclass(frozen=True)
 class Role:

@@ -30,7 +30,7 @@ Writing
 -------
 ``window="sentence"`` (default) writes one line per sentence with tokens, ``"document"`` one line per
 document. Spans map onto tokens with ``alignment`` (``"strict"``: a span off token boundaries raises
-:class:`~newsevents.eval.formats.ConversionError` naming document and mention; ``"expand"`` widens it).
+:class:`~newsevents.formats.ConversionError` naming document and mention; ``"expand"`` widens it).
 The report's ``dropped`` lists what TextEE cannot hold: event-valued arguments (``event_argument``),
 mentions over two windows (``crosses_window``), arguments whose filler is in another window
 (``argument_outside_window``, as TextEE's own preprocessing drops them) or was dropped.
@@ -57,9 +57,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from newsevents.annotation.schema import suggest
+from newsevents.errors import suggest
 from newsevents.document import Argument, Document, EntityMention, EventMention, Span, _optional, _require
-from newsevents.eval.formats._base import (
+from newsevents.formats._base import (
     ConversionReport,
     Dropped,
     Format,
