@@ -92,3 +92,22 @@ def suggest(name: str, choices: list[str] | tuple[str, ...]) -> str:
     if close:
         return f"did you mean {close[0]!r}?"
     return "valid: " + ", ".join(choices)
+
+
+class MissingExtraError(NewsEventsError):
+    """An optional part was asked for whose packages are not installed; the message names the extra."""
+
+
+def import_optional(module: str, *, extra: str, purpose: str):
+    """Import ``module`` or raise :class:`MissingExtraError` naming the extra that installs it.
+
+    Example: ``sklearn_crfsuite = import_optional("sklearn_crfsuite", extra="baselines", purpose="the crf baseline")``.
+    """
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtraError(
+            f"{purpose} needs the package {module!r}, which is not installed: pip install 'newsevents[{extra}]'"
+        ) from None

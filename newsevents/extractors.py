@@ -62,6 +62,7 @@ from newsevents.document import Document
 from newsevents.errors import NewsEventsError
 from newsevents.formats.loading import document_from_record, load_predictions
 from newsevents.jsonl import dumps, read_records
+from newsevents.registry import Registry, check_options, keyword_options
 
 #: Bytes in a MiB, the unit of ``peak_memory_mb``.
 MIB = 2**20
@@ -115,44 +116,31 @@ class Runner(ABC):
         """The runner's identity and options, JSON-ready, for the report."""
 
 
-#: Registered runners by name.
-RUNNERS: dict[str, type[Runner]] = {}
+#: Registered runners by name (``@register("name")`` on a :class:`Runner` subclass).
+RUNNERS: Registry[type[Runner]] = Registry("runner")
 
 
 def register(name: str) -> Callable[[type[Runner]], type[Runner]]:
-    """Class decorator: register a runner under ``name``."""
+    """Class decorator: register a runner under ``name`` (and set its :attr:`Runner.name`)."""
 
     def decorate(cls: type[Runner]) -> type[Runner]:
-        if name in RUNNERS:
-            raise ValueError(f"a runner is already registered as {name!r}: {RUNNERS[name].__name__}")
+        RUNNERS.register(name, cls)
         cls.name = name
-        RUNNERS[name] = cls
         return cls
 
     return decorate
 
 
-def runner_class(name: str) -> type[Runner]:
-    """The runner registered as ``name``; an unknown name raises with the closest valid one."""
-    if name not in RUNNERS:
-        raise NewsEventsError(f"unknown runner {name!r}; {suggest(name, sorted(RUNNERS))}")
-    return RUNNERS[name]
-
-
 def make_runner(name: str, target: str, **options: Any) -> Runner:
     """Build the runner ``name`` for ``target`` (a path, ``module:attr``, a command or a URL).
 
-    Options that are ``None`` are left at the runner's default; an option the runner does not take
-    raises naming the options it does take.
+    Options that are ``None`` are left at the runner's default; an option the runner's ``__init__``
+    does not take raises naming the options it does take.
     """
-    cls = runner_class(name)
+    cls = RUNNERS.get(name)
     given = {k: v for k, v in options.items() if v is not None}
-    accepted = getattr(cls, "OPTIONS", ())
-    refused = sorted(set(given) - set(accepted))
-    if refused:
-        takes = ", ".join(accepted) if accepted else "no options"
-        raise NewsEventsError(f"the {name} runner does not take {', '.join(refused)} (it takes: {takes})")
-    return cls(target, **given)  # type: ignore[call-arg]
+    check_options(f"the {name} runner", keyword_options(cls.__init__, skip=2), given)
+    return cls(target, **given)
 
 
 @dataclass(frozen=True)
@@ -357,7 +345,6 @@ class Command(Runner):
     with the end of stderr; a stdout line that is not a document raises naming the line.
     """
 
-    OPTIONS = ("timeout",)
     peak_memory = ("VmHWM from /proc: the peak resident set size of the largest process of the command's process tree, "
                    "sampled while it runs")
     #: Seconds between checks whether the command has ended (and samples of its memory).
@@ -442,7 +429,6 @@ class HttpEndpoint(Runner):
         Seconds before the first retry.
     """
 
-    OPTIONS = ("timeout", "retries", "batch_size", "backoff")
     peak_memory = "not measured: the extractor runs behind the endpoint"
 
     def __init__(self, url: str, timeout: float = 60.0, retries: int = 3, batch_size: int = 16, backoff: float = 0.5) -> None:

@@ -43,3 +43,14 @@ def test_a_planted_upward_import_breaks_the_contract(tmp_path, module, planted):
     result = lint(tmp_path)
     assert result.returncode != 0
     assert "BROKEN" in result.stdout
+
+
+def test_every_module_of_the_package_is_in_a_layer():
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    layered = {name.strip() for layer in config["contracts"][0]["layers"] for name in layer.replace("|", ":").split(":")}
+    package = ROOT / "newsevents"
+    modules = {f"newsevents.{p.stem}" for p in package.glob("*.py") if p.stem != "__init__"}
+    modules |= {f"newsevents.{p.name}" for p in package.iterdir() if (p / "__init__.py").exists()}
+    assert modules - layered == set(), "add these modules to a layer of [tool.importlinter] in pyproject.toml"

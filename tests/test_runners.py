@@ -43,10 +43,14 @@ def _events(predictions):
 
 
 def test_registry_names_and_closest_name_suggestion():
-    assert sorted(RUNNERS) == ["command", "http", "predictions", "python"]
-    with pytest.raises(NewsEventsError, match=r"unknown runner 'comand'; did you mean 'command'\?"):
+    assert RUNNERS.names() == ["command", "http", "predictions", "python"]
+    with pytest.raises(NewsEventsError, match=r"unknown runner 'comand'; available: command, http, predictions, python; did you mean 'command'\?"):
         make_runner("comand", "true")
-    with pytest.raises(NewsEventsError, match=r"the python runner does not take timeout \(it takes: no options\)"):
+    with pytest.raises(NewsEventsError, match=r"the python runner takes no option 'timeout'; valid: none"):
+        make_runner("python", "fixtures.toy_extractor:extract", timeout=3)
+    with pytest.raises(NewsEventsError, match=r"the http runner takes no option 'retry'; did you mean 'retries'\? valid: timeout, retries, batch_size, backoff"):
+        make_runner("http", "http://127.0.0.1:9/", retry=3)
+    with pytest.raises(NewsEventsError, match=r"the python runner takes no option 'timeout'"):
         make_runner("python", "fixtures.toy_extractor:extract", timeout=3)
     # None means "the runner's default", so the CLI can pass every option it has.
     assert isinstance(make_runner("python", "fixtures.toy_extractor:extract", timeout=None, retries=None), PythonExtractor)

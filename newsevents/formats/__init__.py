@@ -20,7 +20,7 @@ name           what                                                            l
 Example
 -------
 >>> from newsevents import formats
->>> sorted(formats.FORMATS)
+>>> formats.FORMATS.names()
 ['conll', 'newsevents', 'textee', 'wikievents']
 >>> formats.get_format("textee").lossless
 ('sentences', 'tokens', 'entities', 'triggers', 'arguments')
@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from newsevents.errors import suggest
+from newsevents.registry import check_options
 from newsevents.document import Document
 from newsevents.formats._base import (
     FORMATS,
@@ -59,23 +59,11 @@ __all__ = [
 
 def get_format(name: str) -> Format:
     """The registered format called ``name``; an unknown name raises listing the available ones."""
-    try:
-        return FORMATS[name]
-    except KeyError:
-        names = sorted(FORMATS)
-        hint = suggest(name, names)
-        hint = f"; {hint}" if hint.startswith("did you mean") else ""
-        raise UnknownFormatError(f"unknown format {name!r}; available: {', '.join(names)}{hint}") from None
+    return FORMATS.get(name)
 
 
 def _check_options(fmt: Format, method: str, options: dict[str, Any]) -> None:
-    valid = fmt.options(method)
-    for option in options:
-        if option not in valid:
-            hint = suggest(option, list(valid)) if valid else ""
-            hint = f"{hint}; " if hint.startswith("did you mean") else ""
-            raise ConversionError(f"format {fmt.name!r} takes no {method} option {option!r}; {hint}"
-                                  f"valid: {', '.join(valid) or 'none'}")
+    check_options(f"format {fmt.name!r} ({method})", fmt.options(method), options, error=ConversionError)
 
 
 def read(path: str | Path, fmt: str, **options: Any) -> list[Document]:

@@ -23,6 +23,7 @@ from newsevents.errors import suggest
 from newsevents.bio import ALIGNMENT_MODES, token_range
 from newsevents.document import Document, Segment, _optional, _require
 from newsevents.errors import FormatError, NewsEventsError
+from newsevents.registry import Registry, UnknownNameError
 
 logger = logging.getLogger("newsevents.formats")
 
@@ -47,7 +48,7 @@ class ConversionError(NewsEventsError):
     """Documents a format cannot hold (a span off token boundaries, no tokens), or a bad option."""
 
 
-class UnknownFormatError(NewsEventsError, LookupError):
+class UnknownFormatError(UnknownNameError):
     """A format name that is not registered."""
 
 
@@ -134,17 +135,15 @@ class Format:
 
 
 #: The registered formats by name; add one with :func:`register`.
-FORMATS: dict[str, Format] = {}
+FORMATS: Registry[Format] = Registry("format", error=UnknownFormatError)
 
 
 def register(cls: type[Format]) -> type[Format]:
     """Class decorator: register an instance of ``cls`` under ``cls.name``."""
-    if cls.name in FORMATS:
-        raise ValueError(f"format {cls.name!r} is already registered by {type(FORMATS[cls.name]).__name__}")
     unknown = [layer for layer in cls.lossless if layer not in LAYERS]
     if unknown:
         raise ValueError(f"format {cls.name!r} declares unknown layers {unknown}; valid: {', '.join(LAYERS)}")
-    FORMATS[cls.name] = cls()
+    FORMATS.register(cls.name, cls())
     return cls
 
 
