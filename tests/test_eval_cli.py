@@ -251,7 +251,7 @@ def test_run_needs_exactly_one_extractor(cli, gold, tmp_path, options, got):
 def test_run_refuses_an_option_the_runner_does_not_take(cli, gold, tmp_path):
     status, _, err = cli("eval", "run", "--gold", gold, "--extractor", "fixtures.toy_extractor:extract", "--timeout", 3, "--out", tmp_path / "run")
     assert status == 2
-    assert _error_line(err) == "error: the python runner does not take timeout (it takes: no options)"
+    assert _error_line(err) == "error: the python runner takes no option 'timeout'; valid: none"
 
 
 def test_compare_two_systems(cli, gold, pred, tmp_path):

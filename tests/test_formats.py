@@ -97,7 +97,7 @@ def lines(path: Path) -> list[dict]:
 
 
 def test_registry_has_every_format_with_known_layers():
-    assert sorted(formats.FORMATS) == ["conll", "newsevents", "textee", "wikievents"]
+    assert formats.FORMATS.names() == ["conll", "newsevents", "textee", "wikievents"]
     for name, fmt in formats.FORMATS.items():
         assert fmt.name == name and fmt.description
         assert set(fmt.lossless) <= set(formats.LAYERS)
@@ -115,7 +115,7 @@ def test_unknown_format_lists_the_formats_and_suggests_the_closest():
 
 
 def test_unknown_option_names_the_valid_ones(tmp_path):
-    with pytest.raises(ConversionError, match=r"no write option 'windw'; did you mean 'window'\?; valid: window, alignment"):
+    with pytest.raises(ConversionError, match=r"format 'textee' \(write\) takes no option 'windw'; did you mean 'window'\? valid: window, alignment"):
         formats.write(tmp_path / "x.jsonl", [news()], "textee", windw="document")
     with pytest.raises(ConversionError, match=r"window='paragraph' is not one of 'sentence', 'document'"):
         formats.write(tmp_path / "x.jsonl", [news()], "textee", window="paragraph")

@@ -281,3 +281,22 @@ def test_strict_never_exceeds_set_semantics_and_spurious_never_raises_precision(
         worse = score(gold, [replace(first, events=first.events + (spurious,))] + pred[1:], bootstrap=0, errors=False)
         for metric in ALL_METRICS:
             assert worse.metrics[metric].score.precision <= report.metrics[metric].score.precision + 1e-12
+
+
+def test_one_f1_function_serves_points_and_intervals():
+    """zero_division is honoured by the bootstrap too: an interval always contains its point score."""
+    import numpy as np
+
+    from newsevents.eval.counts import prf, prf_array
+    from newsevents.eval.score import score
+    from newsevents.eval.statistics import confidence_intervals
+
+    empty = Document.from_dict({"id": "d1", "text": "Police arrested two men.", "events": [], "entities": []})
+    report = score([empty], [empty], zero_division=1.0, bootstrap=50)
+    assert report.metrics["TC"].score.f1 == 1.0
+    assert report.metrics["TC"].ci95["f1"] == (1.0, 1.0)
+    # Hand-checked counts: (gold, pred, match) -> (P, R, F1).
+    table = np.array([[4, 2, 1], [0, 0, 0], [3, 0, 0], [0, 2, 0]])
+    assert prf_array(table, 0.5).tolist() == [[0.5, 0.25, 1 / 3], [0.5, 0.5, 0.5], [0.5, 0.0, 0.0], [0.0, 0.5, 0.0]]
+    assert [list(prf(*row, 0.5)) for row in table.tolist()] == prf_array(table, 0.5).tolist()
+    assert confidence_intervals(np.zeros((0, 2, 3)), zero_division=1.0).tolist() == [[[1.0, 1.0]] * 3] * 2

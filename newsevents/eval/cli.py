@@ -21,7 +21,7 @@ from newsevents.console import console, errors
 from newsevents.document import Document
 from newsevents.errors import NewsEventsError
 from newsevents.formats.loading import NATIVE_FORMAT, load_gold, load_predictions, located_in_predictions
-from newsevents.eval.metrics import ENTITIES, HEADLINE
+from newsevents.eval.metrics import metric_names
 from newsevents.eval.report import Report
 from newsevents.extractors import make_runner, run_extractor
 from newsevents.eval.score import check_predictions, score
@@ -83,7 +83,7 @@ def print_headline(report: Report) -> None:
     table = Table(title="Scores (micro, %; 95% bootstrap interval of F1)", title_justify="left")
     for column in ("metric", "P", "R", "F1", "F1 95% CI", "gold", "pred", "match"):
         table.add_column(column, justify="left" if column == "metric" else "right")
-    for name in (*HEADLINE, *ENTITIES):
+    for name in metric_names("headline", "entities"):
         result = report.metrics[name]
         s = result.score
         low, high = result.ci95["f1"]

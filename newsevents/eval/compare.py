@@ -18,7 +18,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,7 +26,8 @@ import numpy as np
 from newsevents.document import Document
 from newsevents.errors import NewsEventsError
 from newsevents.eval.matching import span_rule
-from newsevents.eval.metrics import ALL_METRICS, DocumentResult, score_document, total
+from newsevents.eval.counts import prf_array
+from newsevents.eval.metrics import ALL_METRICS, per_document_counts, score_document
 from newsevents.eval.score import check_predictions
 from newsevents.eval.statistics import DEFAULT_RESAMPLES, bootstrap_scores, percentile_intervals
 
@@ -81,11 +82,6 @@ def paired_p_value(observed: float, deltas: np.ndarray) -> np.ndarray:
     return np.where(observed == 0, 1.0, p)
 
 
-def per_document_counts(results: list[DocumentResult]) -> np.ndarray:
-    """Counts ``(n_gold, n_pred, n_match)`` of every metric in every document: shape (n_documents, n_metrics, 3)."""
-    return np.array([[astuple(r.counts(m)) for m in ALL_METRICS] for r in results], dtype=np.int64).reshape(len(results), len(ALL_METRICS), 3)
-
-
 def compare(
     gold: Iterable[Document],
     predictions_a: Iterable[Document],
@@ -122,16 +118,16 @@ def compare(
     if resamples < 1:
         raise NewsEventsError(f"resamples must be at least 1, got {resamples}")
     gold = list(gold)
-    results = []
+    counts = []   # per system: (n_documents, n_metrics, 3)
     for predictions in (predictions_a, predictions_b):
         by_id = check_predictions(gold, list(predictions))
-        results.append([score_document(doc, by_id[doc.id], rule=rule) for doc in gold])
+        counts.append(per_document_counts(score_document(doc, by_id[doc.id], rule=rule) for doc in gold))
 
-    f1 = np.array([[total(r, name).score().f1 for name in ALL_METRICS] for r in results])
+    f1 = np.stack([prf_array(c.sum(axis=0))[..., 2] for c in counts])
     observed = f1[1] - f1[0]
     if gold:
         # The same seed draws the same resamples for both systems: a paired bootstrap.
-        a, b = (bootstrap_scores(per_document_counts(r), resamples=resamples, seed=seed)[..., 2] for r in results)
+        a, b = (bootstrap_scores(c, resamples=resamples, seed=seed)[..., 2] for c in counts)
         deltas = b - a
     else:
         deltas = np.zeros((resamples, len(ALL_METRICS)))

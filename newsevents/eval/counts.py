@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -26,14 +29,36 @@ class Counts:
         return Score.from_counts(self.n_gold, self.n_pred, self.n_match, zero_division)
 
 
+def prf_array(counts: np.ndarray | Sequence[float], zero_division: float = 0.0) -> np.ndarray:
+    """Precision, recall and F1 from counts: the one implementation, for point scores and the bootstrap.
+
+    Parameters
+    ----------
+    counts : array-like, shape (..., 3)
+        ``(n_gold, n_pred, n_match)`` along the last axis; floats allowed (bootstrap sums).
+    zero_division : float, default 0.0
+        Precision when ``n_pred == 0``, recall when ``n_gold == 0``, and all three when both are 0.
+
+    Returns
+    -------
+    ndarray, shape (..., 3)
+        ``(precision, recall, f1)`` as fractions (0..1). F1 is 0.0 when precision and recall are both 0.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    gold, pred, match = counts[..., 0], counts[..., 1], counts[..., 2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(pred > 0, match / np.where(pred > 0, pred, 1), zero_division)
+        recall = np.where(gold > 0, match / np.where(gold > 0, gold, 1), zero_division)
+        total = precision + recall
+        f1 = np.where(total > 0, 2 * precision * recall / np.where(total > 0, total, 1), 0.0)
+    f1 = np.where((pred == 0) & (gold == 0), zero_division, f1)
+    return np.stack([precision, recall, f1], axis=-1)
+
+
 def prf(n_gold: float, n_pred: float, n_match: float, zero_division: float = 0.0) -> tuple[float, float, float]:
-    """Precision, recall, F1 from counts (floats allowed: bootstrap sums)."""
-    precision = n_match / n_pred if n_pred else zero_division
-    recall = n_match / n_gold if n_gold else zero_division
-    if n_pred == 0 and n_gold == 0:
-        return zero_division, zero_division, zero_division
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    """Precision, recall, F1 of one set of counts (see :func:`prf_array`)."""
+    precision, recall, f1 = prf_array((n_gold, n_pred, n_match), zero_division)
+    return float(precision), float(recall), float(f1)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,12 @@ Metric names (definitions in :data:`DEFINITIONS`, written into every report):
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from newsevents.document import Document
 from newsevents.eval.counts import Counts, Score
@@ -26,23 +29,95 @@ from newsevents.eval.items import (
 )
 from newsevents.eval.matching import EXACT, Matching, SpanRule, align_events, match_items, restrict
 
-HEADLINE = TRIGGER_METRICS + ARGUMENT_METRICS
-STRICT = tuple(f"{m}-strict" for m in HEADLINE)
-COREF = tuple(f"{m}-coref" for m in ARGUMENT_METRICS)
-ENTITIES = ("entities", "entities-identification")
-ALL_METRICS = HEADLINE + STRICT + COREF + ENTITIES
+@dataclass(frozen=True)
+class MetricSpec:
+    """One metric, declared once: the lists, the report groups and ``eval/METRICS.md`` derive from these.
+
+    Attributes
+    ----------
+    name : str
+        The report key (``report.metrics[name]``), e.g. ``"TC"`` or ``"AC+-strict"``.
+    group : str
+        A key of :data:`GROUPS`: ``headline``, ``strict``, ``coref`` or ``entities``.
+    key : str
+        What one item of the metric is, the tuple that gold and prediction share when they match.
+    definition : str
+        The definition written into every report (variants share their group's definition).
+    """
+
+    name: str
+    group: str
+    key: str
+    definition: str
+
+
+#: Report groups in report order: key -> (title, definition shared by the group's metrics or None).
+GROUPS = {
+    "headline": ("Headline metrics (TextEE)", None),
+    "strict": ("Strict metrics (one-to-one event alignment)",
+               "<metric>-strict: as <metric>, but a gold and a predicted tuple are credited only when event mentions they come from are aligned one-to-one (Hungarian assignment maximising type, trigger and argument agreement): no prediction is credited against two gold events. Same denominators as <metric>, so never higher."),
+    "coref": ("Coreference-aware argument metrics",
+              "<metric>-coref: every argument span, gold and predicted, is replaced by the first span of the gold coreference cluster (or event hopper) it is a mention of, then <metric> is computed: a prediction on any mention of the gold filler's cluster counts, and all mentions of one entity in one role of one event are one item, so each gold argument is credited once (WikiEvents' Coref F1 can credit twice)."),
+    "entities": ("Entity mentions", None),
+}
+
+_BASE = (
+    MetricSpec("TI", "headline", "(document, trigger start, trigger end)",
+               "Trigger identification: (document, trigger start, trigger end) tuples, set semantics."),
+    MetricSpec("TC", "headline", "(document, trigger start, trigger end, event type)",
+               "Trigger classification: TI tuples plus the event type."),
+    MetricSpec("AI", "headline", "(document, event type, argument start, argument end)",
+               "Argument identification: (document, event type, argument start, argument end); an event-valued argument's span is the trigger span of the event it points to."),
+    MetricSpec("AC", "headline", "(document, event type, argument start, argument end, role)",
+               "Argument classification: AI tuples plus the role."),
+    MetricSpec("AI+", "headline", "(document, event type, argument start, argument end, trigger start, trigger end)",
+               "AI tuples that also carry the trigger span of their event (the argument must be attached to the right trigger)."),
+    MetricSpec("AC+", "headline", "(document, event type, argument start, argument end, role, trigger start, trigger end)",
+               "AC tuples that also carry the trigger span of their event."),
+)
+
+#: Every metric, in report order.
+METRICS: tuple[MetricSpec, ...] = (
+    *_BASE,
+    *(MetricSpec(f"{m.name}-strict", "strict", m.key, GROUPS["strict"][1]) for m in _BASE),
+    *(MetricSpec(f"{m.name}-coref", "coref", m.key, GROUPS["coref"][1]) for m in _BASE if m.name in ARGUMENT_METRICS),
+    MetricSpec("entities", "entities", "(document, start, end, type)",
+               "Entity and value mentions: (document, start, end, type), set semantics."),
+    MetricSpec("entities-identification", "entities", "(document, start, end)",
+               "Entity and value mentions: (document, start, end)."),
+)
+
+
+def metric_names(*groups: str) -> tuple[str, ...]:
+    """Names of the metrics in ``groups`` (all metrics when none is given), in report order."""
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown:
+        raise ValueError(f"unknown metric group {unknown[0]!r}; valid: {', '.join(GROUPS)}")
+    return tuple(m.name for m in METRICS if not groups or m.group in groups)
+
+
+ALL_METRICS = metric_names()
+HEADLINE = metric_names("headline")
+STRICT = metric_names("strict")
+COREF = metric_names("coref")
+ENTITIES = metric_names("entities")
+
+
+
+
+def _metric_definitions() -> dict[str, str]:
+    """Per metric, or once per group where the group's metrics share a definition; in report order."""
+    definitions: dict[str, str] = {}
+    for group, (_, shared) in GROUPS.items():
+        if shared is not None:
+            definitions[group] = shared
+        else:
+            definitions.update((m.name, m.definition) for m in METRICS if m.group == group)
+    return definitions
+
 
 DEFINITIONS = {
-    "TI": "Trigger identification: (document, trigger start, trigger end) tuples, set semantics.",
-    "TC": "Trigger classification: TI tuples plus the event type.",
-    "AI": "Argument identification: (document, event type, argument start, argument end); an event-valued argument's span is the trigger span of the event it points to.",
-    "AC": "Argument classification: AI tuples plus the role.",
-    "AI+": "AI tuples that also carry the trigger span of their event (the argument must be attached to the right trigger).",
-    "AC+": "AC tuples that also carry the trigger span of their event.",
-    "strict": "<metric>-strict: as <metric>, but a gold and a predicted tuple are credited only when event mentions they come from are aligned one-to-one (Hungarian assignment maximising type, trigger and argument agreement): no prediction is credited against two gold events. Same denominators as <metric>, so never higher.",
-    "coref": "<metric>-coref: every argument span, gold and predicted, is replaced by the first span of the gold coreference cluster (or event hopper) it is a mention of, then <metric> is computed: a prediction on any mention of the gold filler's cluster counts, and all mentions of one entity in one role of one event are one item, so each gold argument is credited once (WikiEvents' Coref F1 can credit twice).",
-    "entities": "Entity and value mentions: (document, start, end, type), set semantics.",
-    "entities-identification": "Entity and value mentions: (document, start, end).",
+    **_metric_definitions(),
     "span_mode": "exact: spans must be equal; overlap: spans must share at least one character (n_match is then a maximum one-to-one matching).",
     "micro": "Precision = n_match / n_pred, recall = n_match / n_gold, summed over all documents; 0 when undefined.",
     "macro": "The unweighted mean of the per-label precision, recall and F1 over labels present in gold or predictions.",
@@ -98,6 +173,27 @@ def score_document(gold: Document, pred: Document, *, rule: SpanRule = EXACT) ->
 
 def total(results: Iterable[DocumentResult], metric: str) -> Counts:
     return sum((r.counts(metric) for r in results), Counts())
+
+
+def per_document_counts(results: Iterable[DocumentResult]) -> np.ndarray:
+    """The counts of every metric of every document, for point scores and the bootstrap alike.
+
+    ``results`` is consumed once (it may be a generator that scores documents one at a time): only the
+    counts are kept, never the matchings.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_documents, len(ALL_METRICS), 3)
+        ``(n_gold, n_pred, n_match)`` of each metric (in :data:`ALL_METRICS` order) of each document.
+    """
+    flat = array("q")
+    n_documents = 0
+    for result in results:
+        for name in ALL_METRICS:
+            m = result.matchings[name]
+            flat.extend((m.n_gold, m.n_pred, m.n_match))
+        n_documents += 1
+    return np.frombuffer(flat, dtype=np.int64).reshape(n_documents, len(ALL_METRICS), 3).copy()
 
 
 #: Where a breakdown label sits in an item's key.

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Union
 
 from newsevents.eval.counts import Score
-from newsevents.eval.metrics import COREF, ENTITIES, HEADLINE, STRICT
+from newsevents.eval.metrics import GROUPS, metric_names
 from newsevents.eval.report import Report
 
 if TYPE_CHECKING:
@@ -78,12 +78,8 @@ class Image:
 Block = Union[Heading, Paragraph, Table, Terms, Image]
 
 SCORE_HEADERS = ("P", "R", "F1", "n_gold", "n_pred", "n_match")
-METRIC_GROUPS = (
-    ("Headline metrics (TextEE)", HEADLINE),
-    ("Strict metrics (one-to-one event alignment)", STRICT),
-    ("Coreference-aware argument metrics", COREF),
-    ("Entity mentions", ENTITIES),
-)
+#: The report's metric tables: (title, metric names), from the metric declarations.
+METRIC_GROUPS = tuple((title, metric_names(group)) for group, (title, _) in GROUPS.items())
 ERROR_LAYERS = (("triggers", "Triggers"), ("arguments", "Arguments"), ("entities", "Entity mentions"))
 
 

@@ -12,19 +12,17 @@ Example
 from __future__ import annotations
 
 import gc
-from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
-import numpy as np
 
 from newsevents.ontology import Schema
 from newsevents.document import Document
 from newsevents.eval.counts import Counts
 from newsevents.errors import MismatchError, NewsEventsError, ValidationError
 from newsevents.eval.metrics import (
-    ALL_METRICS, DEFINITIONS, LabelCounts, macro, score_document,
+    ALL_METRICS, DEFINITIONS, DocumentResult, LabelCounts, macro, per_document_counts, score_document,
 )
 from newsevents.eval.error_analysis import ErrorAccumulator
 from newsevents.eval.matching import span_rule
@@ -173,23 +171,23 @@ def score(
 
     # One document at a time: its matchings feed the accumulators below and are then dropped, so
     # memory grows with the number of documents' counts, not with their items.
-    counts_flat = array("q")  # n_gold, n_pred, n_match of every metric of every document (no tracked objects)
     per_type = {m: LabelCounts(m, "event_type") for m in PER_TYPE}
     per_role = {m: LabelCounts(m, "role") for m in PER_ROLE}
     realis_pairs: list[tuple[str, str]] = []
     error_analysis = ErrorAccumulator(span_mode=span_mode) if errors else None
-    for document in gold:
-        result = score_document(document, by_id[document.id], rule=rule)
-        for m in map(result.matchings.__getitem__, ALL_METRICS):
-            counts_flat.extend((m.n_gold, m.n_pred, m.n_match))
-        for counts in (*per_type.values(), *per_role.values()):
-            counts.add(result)
-        realis_pairs += result.realis_pairs
-        if error_analysis is not None:
-            error_analysis.add(document, by_id[document.id], result)
 
-    per_document = np.frombuffer(counts_flat, dtype=np.int64).reshape(len(gold), len(ALL_METRICS), 3)
-    intervals = confidence_intervals(per_document, resamples=bootstrap, seed=seed) if bootstrap else None
+    def scored() -> Iterator[DocumentResult]:
+        for document in gold:
+            result = score_document(document, by_id[document.id], rule=rule)
+            for counts in (*per_type.values(), *per_role.values()):
+                counts.add(result)
+            realis_pairs.extend(result.realis_pairs)
+            if error_analysis is not None:
+                error_analysis.add(document, by_id[document.id], result)
+            yield result
+
+    per_document = per_document_counts(scored())
+    intervals = confidence_intervals(per_document, resamples=bootstrap, seed=seed, zero_division=zero_division) if bootstrap else None
     metrics = {}
     totals = per_document.sum(axis=0)
     for index, name in enumerate(ALL_METRICS):

@@ -12,19 +12,10 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from newsevents.eval.counts import prf_array
+
 #: Resamples drawn when not told otherwise.
 DEFAULT_RESAMPLES = 1000
-
-
-def _prf(counts: np.ndarray) -> np.ndarray:
-    """``counts[..., (n_gold, n_pred, n_match)]`` -> ``[..., (precision, recall, f1)]``, 0 when undefined."""
-    gold, pred, match = counts[..., 0], counts[..., 1], counts[..., 2]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        precision = np.where(pred > 0, match / np.where(pred > 0, pred, 1), 0.0)
-        recall = np.where(gold > 0, match / np.where(gold > 0, gold, 1), 0.0)
-        total = precision + recall
-        f1 = np.where(total > 0, 2 * precision * recall / np.where(total > 0, total, 1), 0.0)
-    return np.stack([precision, recall, f1], axis=-1)
 
 
 #: Draws (resamples x documents) made at a time: bounds the bootstrap's memory to a few times
@@ -47,8 +38,9 @@ def resample_weights(n_documents: int, resamples: int, seed: int) -> Iterator[np
         yield np.bincount(draws.ravel() + rows, minlength=size * n_documents).reshape(size, n_documents).astype(np.float64)
 
 
-def bootstrap_scores(per_document: np.ndarray, *, resamples: int = DEFAULT_RESAMPLES, seed: int = 0) -> np.ndarray:
-    """Precision, recall and F1 of every resample.
+def bootstrap_scores(per_document: np.ndarray, *, resamples: int = DEFAULT_RESAMPLES, seed: int = 0,
+                     zero_division: float = 0.0) -> np.ndarray:
+    """Precision, recall and F1 of every resample (:func:`~newsevents.eval.counts.prf_array`).
 
     Parameters
     ----------
@@ -57,6 +49,8 @@ def bootstrap_scores(per_document: np.ndarray, *, resamples: int = DEFAULT_RESAM
     resamples, seed : int
         The same values draw the same resamples (:func:`resample_weights`), so scoring two systems
         with one seed gives a paired bootstrap.
+    zero_division : float, default 0.0
+        As for the point score, so an interval always contains its point.
 
     Returns
     -------
@@ -66,7 +60,7 @@ def bootstrap_scores(per_document: np.ndarray, *, resamples: int = DEFAULT_RESAM
     flat = per_document.reshape(n_documents, -1).astype(np.float64)
     chunks = [(weights @ flat) for weights in resample_weights(n_documents, resamples, seed)]
     sums = np.concatenate(chunks) if chunks else np.zeros((0, flat.shape[1]))
-    return _prf(sums.reshape(sums.shape[0], *per_document.shape[1:]))
+    return prf_array(sums.reshape(sums.shape[0], *per_document.shape[1:]), zero_division)
 
 
 def percentile_intervals(samples: np.ndarray, level: float = 0.95) -> np.ndarray:
@@ -76,11 +70,12 @@ def percentile_intervals(samples: np.ndarray, level: float = 0.95) -> np.ndarray
 
 
 def confidence_intervals(per_document: np.ndarray, *, resamples: int = DEFAULT_RESAMPLES, seed: int = 0,
-                         level: float = 0.95) -> np.ndarray:
+                         level: float = 0.95, zero_division: float = 0.0) -> np.ndarray:
     """Percentile bootstrap intervals: shape ``(n_metrics, 3 (P, R, F1), 2 (low, high))``.
 
-    With no document at all every interval is ``[0, 0]``.
+    With no document at all every interval is ``[zero_division, zero_division]``.
     """
     if per_document.shape[0] == 0:
-        return np.zeros((per_document.shape[1], 3, 2))
-    return percentile_intervals(bootstrap_scores(per_document, resamples=resamples, seed=seed), level)
+        return np.full((per_document.shape[1], 3, 2), float(zero_division))
+    samples = bootstrap_scores(per_document, resamples=resamples, seed=seed, zero_division=zero_division)
+    return percentile_intervals(samples, level)
