@@ -90,11 +90,19 @@ class Segment(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A trigger span: character offsets plus the text they cover."""
+    """Character offsets (0-based, end-exclusive, code points) plus the text they cover.
+
+    Every annotation has one as ``.span``: an entity mention's extent, an event mention's trigger.
+    """
 
     start: int
     end: int
     text: str
+
+    @property
+    def offsets(self) -> tuple[int, int]:
+        """``(start, end)``: the key that matching and indexing use."""
+        return (self.start, self.end)
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text}
@@ -125,6 +133,7 @@ class EntityMention:
 
     @property
     def span(self) -> Span:
+        """The mention's extent as a :class:`Span` (as :attr:`EventMention.span` is its trigger)."""
         return Span(self.start, self.end, self.text)
 
     def to_dict(self) -> dict[str, Any]:
@@ -200,6 +209,11 @@ class EventMention:
     arguments: tuple[Argument, ...] = ()
     realis: str | None = None
     hopper: str | None = None
+
+    @property
+    def span(self) -> Span:
+        """The trigger: the span of the event mention, as :attr:`EntityMention.span` is an entity's."""
+        return self.trigger
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

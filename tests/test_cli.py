@@ -6,11 +6,25 @@ import subprocess
 import sys
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from newsevents.cli import app
 
-COMMANDS = [["corpus", c] for c in ("ingest", "validate", "split", "build", "stats", "check-leaks")] + [["annotate", c] for c in ("config", "author", "agreement")] + [["demo"]]
+
+def _leaf_commands(command, path: tuple[str, ...] = ()) -> list[list[str]]:
+    """Every runnable command of the app, found by walking it (so a new command cannot be forgotten)."""
+    if getattr(command, "commands", None):
+        return [leaf for name, sub in sorted(command.commands.items()) for leaf in _leaf_commands(sub, (*path, name))]
+    return [list(path)]
+
+
+COMMANDS = _leaf_commands(typer.main.get_command(app))
+
+
+def test_the_walk_finds_every_stage():
+    names = {" ".join(c) for c in COMMANDS}
+    assert {"corpus build", "annotate push", "annotate pull", "annotate server", "eval score", "convert", "demo"} <= names
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

@@ -12,24 +12,13 @@ from label_studio_sdk.label_interface import LabelInterface
 from strategies import DocumentBuilder, documents
 
 from newsevents.annotation.label_config import CLUSTER, HOPPER, MENTION, REALIS, TEXT, TRIGGER, label_config
-from newsevents.annotation.label_studio.convert import (
-    CODE_POINTS,
-    LABEL_STUDIO_UNIT,
-    UTF16,
-    ChunkingReport,
-    DroppedArgument,
-    DroppedMention,
-    ResultProblem,
-    UnitMatch,
-    chunk_bounds,
-    detect_unit,
-    document_from_results,
-    document_to_tasks,
-    from_label_studio_offset,
-    match_unit,
-    merge_chunks,
-    task_dedupe_key,
-    to_label_studio_offset,
+from newsevents.annotation.label_studio.chunking import chunk_bounds
+from newsevents.annotation.label_studio.offsets import (
+    CODE_POINTS, LABEL_STUDIO_UNIT, UTF16, UnitMatch, detect_unit, from_label_studio_offset, match_unit, to_label_studio_offset,
+)
+from newsevents.annotation.label_studio.results import ResultProblem, document_from_results, merge_chunks
+from newsevents.annotation.label_studio.tasks import (
+    ChunkingReport, DroppedArgument, DroppedMention, document_to_tasks, task_dedupe_key,
 )
 from newsevents.ontology import load_schema
 from newsevents.document import Argument, Document, Segment

@@ -299,7 +299,7 @@ def _describe(item: Item, layer: Layer, text: str, ids: Sequence[str]) -> dict[s
 def _entity_ids(document: Document | None) -> dict[tuple, list[str]]:
     table: dict[tuple, list[str]] = {}
     for m in document.entities if document is not None else ():
-        table.setdefault(((m.type,), ((m.start, m.end),)), []).append(m.id)
+        table.setdefault(((m.type,), (m.span.offsets,)), []).append(m.id)
     return table
 
 

@@ -83,7 +83,7 @@ def trigger_items(document: Document, metric: str) -> ItemIndex:
     classify = metric == "TC"
     index: ItemIndex = {}
     for e in document.events:
-        index.setdefault(((e.type,) if classify else (), ((e.trigger.start, e.trigger.end),)), []).append(e.id)
+        index.setdefault(((e.type,) if classify else (), (e.span.offsets,)), []).append(e.id)
     return index
 
 
@@ -99,8 +99,8 @@ def coreference_canonical(gold: Document, rule_overlaps: bool = False) -> Canoni
     """
     groups: dict[str, dict[SpanPair, SpanPair]] = {}
     for kind, members in (
-        ("entity", [((m.start, m.end), m.cluster) for m in gold.entities]),
-        ("event", [((e.trigger.start, e.trigger.end), e.hopper) for e in gold.events]),
+        ("entity", [(m.span.offsets, m.cluster) for m in gold.entities]),
+        ("event", [(e.span.offsets, e.hopper) for e in gold.events]),
     ):
         first: dict[str, SpanPair] = {}
         for span, group in members:
@@ -137,11 +137,11 @@ def raw_arguments(document: Document) -> list[RawArgument]:
     and the predicted side alike: all mentions of one entity filling one role of one event then
     make one item.
     """
-    spans_by_id = {m.id: ("entity", (m.start, m.end)) for m in document.entities}
-    spans_by_id.update({e.id: ("event", (e.trigger.start, e.trigger.end)) for e in document.events})
+    spans_by_id = {m.id: ("entity", m.span.offsets) for m in document.entities}
+    spans_by_id.update({e.id: ("event", e.span.offsets) for e in document.events})
     out = []
     for event in document.events:
-        trigger = (event.trigger.start, event.trigger.end)
+        trigger = event.span.offsets
         for argument in event.arguments:
             target = spans_by_id.get(argument.target)
             if target is not None:
@@ -173,4 +173,4 @@ def canonical_arguments(arguments: Iterable[RawArgument], canonical: Canonical) 
 def entity_items(document: Document, metric: str) -> ItemIndex:
     """Items of ``EI`` (spans) or ``EC`` (spans and types) over entity and value mentions."""
     classify = metric == "EC"
-    return {((m.type,) if classify else (), ((m.start, m.end),)): [] for m in document.entities}
+    return {((m.type,) if classify else (), (m.span.offsets,)): [] for m in document.entities}

@@ -215,19 +215,19 @@ def align_events(
     by_trigger: dict[tuple[int, int], list[int]] = defaultdict(list)
     by_type: dict[str, list[int]] = defaultdict(list)
     for j, p in enumerate(pred.events):
-        by_trigger[(p.trigger.start, p.trigger.end)].append(j)
+        by_trigger[p.span.offsets].append(j)
         by_type[p.type].append(j)
     candidates: dict[str, dict[int, list[tuple[int, float]]]] = {by: defaultdict(list) for by in ALIGNMENTS}
     for i, g in enumerate(gold.events):
-        g_trigger = (g.trigger.start, g.trigger.end)
+        g_trigger = g.span.offsets
         near = by_trigger.get(g_trigger, ()) if rule is EXACT else range(len(pred.events))
         for j in near:
             p = pred.events[j]
-            if rule.compatible(g_trigger, (p.trigger.start, p.trigger.end)):
+            if rule.compatible(g_trigger, p.span.offsets):
                 candidates["trigger"][i].append((j, weight(g, p, g.type == p.type, True)))
         for j in by_type.get(g.type, ()):
             p = pred.events[j]
-            candidates["type"][i].append((j, weight(g, p, True, rule.compatible(g_trigger, (p.trigger.start, p.trigger.end)))))
+            candidates["type"][i].append((j, weight(g, p, True, rule.compatible(g_trigger, p.span.offsets))))
     return {by: _assign(gold, pred, candidates[by]) for by in ALIGNMENTS}
 
 

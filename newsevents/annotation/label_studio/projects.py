@@ -2,7 +2,7 @@
 
 * :func:`push` creates the project (or finds it by title, updating its labeling config to the one
   generated from the schema), turns each document into one task, or one per paragraph chunk for long
-  documents (:func:`~newsevents.annotation.label_studio.convert.document_to_tasks`), with
+  documents (:func:`~newsevents.annotation.label_studio.tasks.document_to_tasks`), with
   pre-annotations as predictions (one per source: an extractor, or each annotator's version for a
   review project), and imports only tasks the project does not have yet: re-pushing the same
   documents creates no duplicate.
@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsevents.annotation.label_config import label_config
-from newsevents.annotation.label_studio.convert import document_from_results, document_to_tasks, merge_chunks, task_dedupe_key
+from newsevents.annotation.label_studio.results import document_from_results, merge_chunks
+from newsevents.annotation.label_studio.tasks import document_to_tasks, task_dedupe_key
 from newsevents.ontology import Schema
 from newsevents.document import Document
 from newsevents.errors import NewsEventsError, ValidationError
