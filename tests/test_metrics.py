@@ -300,3 +300,19 @@ def test_one_f1_function_serves_points_and_intervals():
     assert prf_array(table, 0.5).tolist() == [[0.5, 0.25, 1 / 3], [0.5, 0.5, 0.5], [0.5, 0.0, 0.0], [0.0, 0.5, 0.0]]
     assert [list(prf(*row, 0.5)) for row in table.tolist()] == prf_array(table, 0.5).tolist()
     assert confidence_intervals(np.zeros((0, 2, 3)), zero_division=1.0).tolist() == [[[1.0, 1.0]] * 3] * 2
+
+
+def test_coreference_anchors_follow_the_span_rule_not_overlap():
+    """A non-exact rule other than overlap decides for itself which gold mention a span hits."""
+    from newsevents.eval.items import coreference_canonical
+    from newsevents.eval.matching import EXACT, OVERLAP, SpanRule
+
+    gold = Document.from_dict({"id": "d", "text": "Police arrested Ali Hassan. Hassan was freed.", "events": [], "entities": [
+        {"id": "T1", "type": "PER", "start": 16, "end": 26, "text": "Ali Hassan", "cluster": "c1"},
+        {"id": "T2", "type": "PER", "start": 28, "end": 34, "text": "Hassan", "cluster": "c1"}]})
+    contains = SpanRule("contains", lambda g, p: p[0] <= g[0] and g[1] <= p[1])
+    assert coreference_canonical(gold, EXACT.coreference_test())("entity", (28, 34)) == (16, 26)
+    assert coreference_canonical(gold, EXACT.coreference_test())("entity", (30, 34)) == (30, 34)
+    assert coreference_canonical(gold, OVERLAP.coreference_test())("entity", (30, 34)) == (16, 26)   # overlaps "Hassan"
+    assert coreference_canonical(gold, contains.coreference_test())("entity", (30, 34)) == (30, 34)  # contains no mention
+    assert coreference_canonical(gold, contains.coreference_test())("entity", (27, 40)) == (16, 26)  # contains "Hassan"

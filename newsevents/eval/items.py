@@ -91,11 +91,12 @@ def trigger_items(document: Document, metric: str) -> ItemIndex:
 Canonical = Callable[[str, SpanPair], SpanPair]
 
 
-def coreference_canonical(gold: Document, rule_overlaps: bool = False) -> Canonical:
+def coreference_canonical(gold: Document, compatible: Callable[[SpanPair, SpanPair], bool] | None = None) -> Canonical:
     """Map an argument span to the first span of the gold cluster (entities) or hopper (events) it hits.
 
-    A span that is no gold mention (or, with ``rule_overlaps``, overlaps none) stays as it is. With
-    ``rule_overlaps`` a span overlapping several gold mentions takes the one it shares most with.
+    ``compatible(gold_span, span)`` is the span rule's test (``None``: spans must be equal). A span that
+    hits no gold mention stays as it is; one compatible with several takes the one it shares most
+    characters with (the first such in text order on a tie).
     """
     groups: dict[str, dict[SpanPair, SpanPair]] = {}
     for kind, members in (
@@ -108,18 +109,19 @@ def coreference_canonical(gold: Document, rule_overlaps: bool = False) -> Canoni
                 first[group] = min(first.get(group, span), span)
         groups[kind] = {span: (first[group] if group is not None else span) for span, group in members}
 
-    if not rule_overlaps:
+    if compatible is None:
         return lambda kind, span: groups[kind].get(span, span)
 
     def canonical(kind: str, span: SpanPair) -> SpanPair:
         table = groups[kind]
         if span in table:
             return table[span]
-        best, shared = span, 0
+        best, shared = span, -1
         for known, anchor in table.items():
-            overlap = min(known[1], span[1]) - max(known[0], span[0])
-            if overlap > shared:
-                best, shared = anchor, overlap
+            if compatible(known, span):
+                overlap = min(known[1], span[1]) - max(known[0], span[0])
+                if overlap > shared:
+                    best, shared = anchor, overlap
         return best
 
     return canonical

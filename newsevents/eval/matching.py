@@ -30,13 +30,29 @@ from newsevents.eval.items import Identity, Item, ItemIndex, RawArgument, SpanPa
 
 @dataclass(frozen=True)
 class SpanRule:
-    """When a predicted span counts as the gold span."""
+    """When a predicted span counts as the gold span, and what that implies for matching.
+
+    Attributes
+    ----------
+    name : str
+        The span mode's name (``--span-mode``).
+    compatible : callable
+        ``compatible(gold_span, predicted_span) -> bool`` on ``(start, end)`` pairs.
+    equal_spans : bool
+        True when compatible spans are equal spans: items then match by key lookup (a set
+        intersection, TextEE's definition) and a mention is its own coreference anchor.
+    """
 
     name: str
     compatible: Callable[[SpanPair, SpanPair], bool]
+    equal_spans: bool = False
+
+    def coreference_test(self) -> Callable[[SpanPair, SpanPair], bool] | None:
+        """The test :func:`~newsevents.eval.items.coreference_canonical` applies (None: equal spans)."""
+        return None if self.equal_spans else self.compatible
 
 
-EXACT = SpanRule("exact", lambda g, p: g == p)
+EXACT = SpanRule("exact", lambda g, p: g == p, equal_spans=True)
 OVERLAP = SpanRule("overlap", lambda g, p: g[0] < p[1] and p[0] < g[1])
 SPAN_RULES = {rule.name: rule for rule in (EXACT, OVERLAP)}
 
@@ -118,7 +134,7 @@ def match_items(
     alignment: Alignment | None = None,
 ) -> Matching:
     """Maximum one-to-one matching of gold and predicted items (see the module docstring)."""
-    if rule is EXACT and alignment is None:
+    if rule.equal_spans and alignment is None:
         return Matching(gold, pred, [(identity, identity) for identity in gold if identity in pred])
 
     by_key: dict[tuple, list[Identity]] = defaultdict(list)
@@ -220,7 +236,7 @@ def align_events(
     candidates: dict[str, dict[int, list[tuple[int, float]]]] = {by: defaultdict(list) for by in ALIGNMENTS}
     for i, g in enumerate(gold.events):
         g_trigger = g.span.offsets
-        near = by_trigger.get(g_trigger, ()) if rule is EXACT else range(len(pred.events))
+        near = by_trigger.get(g_trigger, ()) if rule.equal_spans else range(len(pred.events))
         for j in near:
             p = pred.events[j]
             if rule.compatible(g_trigger, p.span.offsets):

@@ -144,7 +144,7 @@ def score_document(gold: Document, pred: Document, *, rule: SpanRule = EXACT) ->
     raw = (raw_arguments(gold), raw_arguments(pred))
     alignments = align_events(gold, pred, rule=rule, arguments=raw)
     by_trigger, by_type = alignments["trigger"], alignments["type"]
-    canonical = coreference_canonical(gold, rule_overlaps=rule is not EXACT)
+    canonical = coreference_canonical(gold, rule.coreference_test())
     plain = (argument_items(raw[0]), argument_items(raw[1]))
     coref = (argument_items(canonical_arguments(raw[0], canonical)), argument_items(canonical_arguments(raw[1], canonical)))
     matchings: dict[str, Matching] = {}
@@ -157,7 +157,7 @@ def score_document(gold: Document, pred: Document, *, rule: SpanRule = EXACT) ->
         matching = match_items(gold_items, pred_items, rule=rule)
         matchings[metric] = matching
         alignment = by_type if metric in ("AI", "AC") else by_trigger
-        matchings[f"{metric}-strict"] = restrict(matching, alignment) if rule is EXACT else \
+        matchings[f"{metric}-strict"] = restrict(matching, alignment) if rule.equal_spans else \
             match_items(gold_items, pred_items, rule=rule, alignment=alignment)
     matchings["entities"] = match_items(entity_items(gold, "EC"), entity_items(pred, "EC"), rule=rule)
     matchings["entities-identification"] = match_items(entity_items(gold, "EI"), entity_items(pred, "EI"), rule=rule)
