@@ -216,3 +216,18 @@ def test_failed_write_keeps_previous_content_and_leaves_no_temp_file(tmp_path):
         write_documents(path, failing())
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["docs.jsonl"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=documents(SCHEMA, gold=True))
+def test_the_dataset_features_hold_every_generated_document(doc):
+    """The third declaration of the format (the ``datasets`` Features) keeps every layer of a document."""
+    from datasets import Dataset
+
+    from newsevents.features import document_features, document_from_row, document_row
+
+    features = document_features(load_schema())
+    row = Dataset.from_list([document_row(doc)], features=features)[0]
+    back = document_from_row(row, features)
+    assert (back.id, back.text, back.paragraphs, back.sentences, back.tokens) == (doc.id, doc.text, doc.paragraphs, doc.sentences, doc.tokens)
+    assert (back.entities, back.events) == (doc.entities, doc.events)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from strategies import DocumentBuilder, documents
 
 from newsevents.document import Argument, Document, EntityMention, Span
-from newsevents.eval.error_analysis import LAYERS, NONE_LABEL, analyse_errors
+from newsevents.eval.error_analysis import ERROR_LAYERS, NONE_LABEL, analyse_errors
 from newsevents.eval.matching import SPAN_RULES
 from newsevents.eval.metrics import score_document
 from newsevents.eval.score import score
@@ -276,7 +276,7 @@ def gold_and_prediction(draw) -> tuple[Document, Document]:
 def test_classes_partition_unmatched_items(pair, span_mode):
     analysis = analyse([pair], span_mode=span_mode)
     check_partition(analysis)
-    assert [layer.name for layer in LAYERS] == list(analysis.layers)
+    assert [layer.name for layer in ERROR_LAYERS] == list(analysis.layers)
     confusion = analysis.confusion
     triggers = analysis.layers["triggers"]
     assert sum(map(sum, confusion.matrix)) == triggers.n_gold + triggers.n_pred - triggers.n_match - triggers.counts["wrong_type"]

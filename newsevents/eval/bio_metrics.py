@@ -19,7 +19,7 @@ from newsevents.bio import OUTSIDE, sentence_views, split_tag
 from newsevents.document import Document
 from newsevents.eval.counts import Counts, Score
 
-LAYERS = ("triggers", "entities")
+BIO_LAYERS = ("triggers", "entities")
 
 
 def _encode(sequences: Sequence[Sequence[str]], lengths: np.ndarray, labels: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -89,8 +89,8 @@ def bio_score(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]], zero
 
 def sentence_tags(documents: Iterable[Document], layer: str) -> list[tuple[str, ...]]:
     """The IOB2 tags of every sentence of every document, for ``layer`` ("triggers" or "entities")."""
-    if layer not in LAYERS:
-        raise ValueError(f"unknown layer {layer!r}; valid: {', '.join(LAYERS)}")
+    if layer not in BIO_LAYERS:
+        raise ValueError(f"unknown layer {layer!r}; valid: {', '.join(BIO_LAYERS)}")
     attribute = "trigger_tags" if layer == "triggers" else "entity_tags"
     return [getattr(view, attribute) for doc in documents for view in sentence_views(doc)]
 

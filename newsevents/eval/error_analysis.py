@@ -139,7 +139,7 @@ ARGUMENTS = Layer(
     before=("trigger_missed", "trigger_spurious"),
 )
 ENTITIES = Layer("entities", "entities", ("mention",), _SPAN_PAIRS)
-LAYERS = (TRIGGERS, ARGUMENTS, ENTITIES)
+ERROR_LAYERS = (TRIGGERS, ARGUMENTS, ENTITIES)
 
 
 @dataclass(frozen=True)
@@ -315,16 +315,16 @@ class ErrorAccumulator:
         self.examples_per_class = examples_per_class
         self.context_chars = context_chars
         self.span_mode = span_mode
-        self._counts = {layer.name: Counter() for layer in LAYERS}
-        self._totals = {layer.name: [0, 0, 0] for layer in LAYERS}
-        self._examples: dict[str, dict[str, list[ErrorExample]]] = {layer.name: {} for layer in LAYERS}
+        self._counts = {layer.name: Counter() for layer in ERROR_LAYERS}
+        self._totals = {layer.name: [0, 0, 0] for layer in ERROR_LAYERS}
+        self._examples: dict[str, dict[str, list[ErrorExample]]] = {layer.name: {} for layer in ERROR_LAYERS}
         self._cells: Counter = Counter()
 
     def add(self, document: Document, prediction: Document | None, result: DocumentResult) -> None:
         """Class the unmatched items of one gold document and its prediction."""
         entity_ids: tuple[dict, dict] | None = None  # built only when an example is still wanted
         found = _matched_identities(result.matchings[TRIGGERS.metric])
-        for layer in LAYERS:
+        for layer in ERROR_LAYERS:
             matching = result.matchings[layer.metric]
             errors = _classify(layer, matching, self._rule, found)
             for i, n in enumerate((matching.n_gold, matching.n_pred, matching.n_match)):
@@ -344,7 +344,7 @@ class ErrorAccumulator:
 
     def finish(self) -> ErrorAnalysis:
         layers = {}
-        for layer in LAYERS:
+        for layer in ERROR_LAYERS:
             n_gold, n_pred, n_match = self._totals[layer.name]
             examples = self._examples[layer.name]
             layers[layer.name] = LayerErrors(

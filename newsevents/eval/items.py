@@ -36,7 +36,7 @@ SpanPair = tuple[int, int]
 
 TRIGGER_METRICS = ("TI", "TC")
 ARGUMENT_METRICS = ("AI", "AC", "AI+", "AC+")
-ENTITY_METRICS = ("EI", "EC")
+ENTITY_METRICS = ("entities-identification", "entities")
 
 
 #: An item's identity: ``(key, spans)``. Two items are the same tuple when their identities are equal.
@@ -173,6 +173,6 @@ def canonical_arguments(arguments: Iterable[RawArgument], canonical: Canonical) 
 
 
 def entity_items(document: Document, metric: str) -> ItemIndex:
-    """Items of ``EI`` (spans) or ``EC`` (spans and types) over entity and value mentions."""
-    classify = metric == "EC"
+    """Items of ``entities-identification`` (spans) or ``entities`` (spans and types) over entity and value mentions."""
+    classify = metric == "entities"
     return {((m.type,) if classify else (), (m.span.offsets,)): [] for m in document.entities}

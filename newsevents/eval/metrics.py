@@ -24,7 +24,7 @@ import numpy as np
 from newsevents.document import Document
 from newsevents.eval.counts import Counts, Score
 from newsevents.eval.items import (
-    ARGUMENT_METRICS, TRIGGER_METRICS, argument_items, canonical_arguments, coreference_canonical, entity_items,
+    ARGUMENT_METRICS, ENTITY_METRICS, TRIGGER_METRICS, argument_items, canonical_arguments, coreference_canonical, entity_items,
     raw_arguments, trigger_items,
 )
 from newsevents.eval.matching import EXACT, Matching, SpanRule, align_events, match_items, restrict
@@ -159,8 +159,8 @@ def score_document(gold: Document, pred: Document, *, rule: SpanRule = EXACT) ->
         alignment = by_type if metric in ("AI", "AC") else by_trigger
         matchings[f"{metric}-strict"] = restrict(matching, alignment) if rule.equal_spans else \
             match_items(gold_items, pred_items, rule=rule, alignment=alignment)
-    matchings["entities"] = match_items(entity_items(gold, "EC"), entity_items(pred, "EC"), rule=rule)
-    matchings["entities-identification"] = match_items(entity_items(gold, "EI"), entity_items(pred, "EI"), rule=rule)
+    for metric in ENTITY_METRICS:
+        matchings[metric] = match_items(entity_items(gold, metric), entity_items(pred, metric), rule=rule)
 
     pred_events = {e.id: e for e in pred.events}
     realis_pairs = []

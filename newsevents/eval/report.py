@@ -10,10 +10,15 @@ Scoring returns a Report; renderers (:mod:`newsevents.eval.render`) turn it into
                  ... every name of newsevents.eval.metrics.ALL_METRICS ...},
      "per_type": {"TC": {type: {...}}, "AC": {...}, "AC+": {...}},
      "per_role": {"AC": {role: {...}}, "AC+": {...}},
-     "macro": {"TC": {...}, "AC": {...}, ...},
+     "macro": {"TC by type": {"precision", "recall", "f1", "labels"}, "AC by type", "AC+ by type",
+               "AC by role", "AC+ by role"},
      "realis": {"accuracy", "n"},
-     "unknown_labels": {"event_types": [...], "roles": [...], "entity_types": [...]},
-     "errors": {...}, "run": {...}}
+     "unknown_labels": {"event_types": [...], "roles": [...], "entity_types": [...], "realis": [...]},
+     "errors": {...}, "run": {...},
+     "warnings": [{"code", "message"}, ...]}
+
+``warnings`` lists what makes the numbers say little although scoring ran (no predictions at all, gold
+without events: :func:`newsevents.eval.score.input_warnings`); it is empty for a normal run.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ class Report:
     unknown_labels: dict[str, list[str]]
     errors: dict[str, Any] = field(default_factory=dict)
     run: dict[str, Any] = field(default_factory=dict)
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
     def f1(self, metric: str) -> float:
         return self.metrics[metric].score.f1
@@ -71,4 +77,5 @@ class Report:
             "unknown_labels": self.unknown_labels,
             "errors": self.errors,
             "run": self.run,
+            "warnings": self.warnings,
         }
