@@ -14,21 +14,11 @@ for an unknown one):
 :func:`run_extractor` strips the gold annotations (entities and events) from the documents before
 any runner sees them, times the run, and returns the predictions with the run facts.
 
-Peak memory (``RunResult.peak_memory_mb``, in MiB = 2**20 bytes) is a different number per
-runner, named in ``RunResult.runner["peak_memory"]``:
-
-* ``python``: the peak of memory allocated through Python's allocators while ``predict`` ran,
-  above what was allocated when it started (``tracemalloc``). NumPy buffers are counted;
-  allocations that bypass Python's allocators (for example PyTorch tensors) are not. Tracing
-  slows allocation-heavy Python code, and the timing includes that overhead.
-* ``command``: the peak resident set size of the largest process of the command's process tree
-  (the command and every descendant seen), its ``VmHWM`` in ``/proc/<pid>/status`` sampled every
-  :attr:`Command.POLL` seconds while it runs (Linux; ``None`` elsewhere). A rise in the last
-  sampling interval before a process exits, or a process shorter than one, can be missed.
-  ``getrusage(RUSAGE_CHILDREN)`` / ``os.wait4`` are not used: on Linux a child's ``ru_maxrss``
-  includes the memory of this process at the time it started the command (``exec`` records the
-  replaced image's peak), so a 20 MiB command started from a 300 MiB process reports 300 MiB.
-* ``predictions`` and ``http``: ``None``; the extractor ran elsewhere, nothing here measures it.
+Peak memory (``RunResult.peak_memory_mb``, MiB) means something different per runner, and each says
+what in ``RunResult.runner["peak_memory"]``: ``python`` counts allocations through Python's allocators
+while ``predict`` runs (``tracemalloc``: NumPy yes, PyTorch tensors no); ``command`` samples the largest
+``VmHWM`` of the command's process tree every :attr:`Command.POLL` seconds (Linux; ``ru_maxrss`` would
+report this process's own peak); ``predictions`` and ``http`` measure nothing (``None``).
 
 Example
 -------
