@@ -316,3 +316,31 @@ def test_coreference_anchors_follow_the_span_rule_not_overlap():
     assert coreference_canonical(gold, OVERLAP.coreference_test())("entity", (30, 34)) == (16, 26)   # overlaps "Hassan"
     assert coreference_canonical(gold, contains.coreference_test())("entity", (30, 34)) == (30, 34)  # contains no mention
     assert coreference_canonical(gold, contains.coreference_test())("entity", (27, 40)) == (16, 26)  # contains "Hassan"
+
+
+def test_head_mode_credits_a_longer_span_that_holds_the_gold_head_and_no_other():
+    """WikiEvents' Head F1, one-to-one: 'the two men' holds the head 'men' of gold 'two men'."""
+    from newsevents.eval.matching import HEAD, head_of
+
+    text = "Police arrested the two men and a woman in Kabul."
+    tokens = [(0, 6), (7, 15), (16, 19), (20, 23), (24, 27), (28, 31), (32, 33), (34, 39), (40, 42), (43, 48), (48, 49)]
+    base = {"id": "d", "text": text, "tokens": [{"start": s, "end": e} for s, e in tokens]}
+    gold = Document.from_dict({**base, "entities": [
+        {"id": "T1", "type": "PER", "start": 20, "end": 27, "text": "two men"},
+        {"id": "T2", "type": "PER", "start": 32, "end": 39, "text": "a woman"}], "events": [
+        {"id": "E1", "type": "Justice.Arrest", "trigger": {"start": 7, "end": 15, "text": "arrested"},
+         "arguments": [{"role": "Detainee", "entity": "T1"}, {"role": "Detainee", "entity": "T2"}], "realis": "actual"}]})
+    assert head_of(gold, (20, 27)) == (24, 27)
+
+    def predicted(start, end):
+        return Document.from_dict({**base, "entities": [{"id": "T1", "type": "PER", "start": start, "end": end, "text": text[start:end]}],
+                                   "events": [{"id": "E1", "type": "Justice.Arrest", "trigger": {"start": 7, "end": 15, "text": "arrested"},
+                                               "arguments": [{"role": "Detainee", "entity": "T1"}]}]})
+
+    longer, both, headless = predicted(16, 27), predicted(16, 39), predicted(16, 23)   # "the two men", "...and a woman", "the two"
+    assert score([gold], [longer], span_mode="head", bootstrap=0).metrics["AC+"].score.n_match == 1
+    assert score([gold], [longer], span_mode="exact", bootstrap=0).metrics["AC+"].score.n_match == 0
+    assert score([gold], [both], span_mode="head", bootstrap=0).metrics["AC+"].score.n_match == 0    # holds a second head
+    assert score([gold], [headless], span_mode="head", bootstrap=0).metrics["AC+"].score.n_match == 0
+    assert score([gold], [headless], span_mode="overlap", bootstrap=0).metrics["AC+"].score.n_match == 1
+    assert HEAD.for_document(gold).compatible((20, 27), (24, 27))

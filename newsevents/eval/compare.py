@@ -102,7 +102,7 @@ def compare(
         Paired bootstrap resamples (at least 1).
     seed : int, default 0
         Seed of the resampling: the same seed gives the same intervals and p-values.
-    span_mode : {"exact", "overlap"}, default "exact"
+    span_mode : {"exact", "overlap", "head"}, default "exact"
 
     Returns
     -------

@@ -324,9 +324,10 @@ class ErrorAccumulator:
         """Class the unmatched items of one gold document and its prediction."""
         entity_ids: tuple[dict, dict] | None = None  # built only when an example is still wanted
         found = _matched_identities(result.matchings[TRIGGERS.metric])
+        rule = self._rule.for_document(document)
         for layer in ERROR_LAYERS:
             matching = result.matchings[layer.metric]
-            errors = _classify(layer, matching, self._rule, found)
+            errors = _classify(layer, matching, rule, found)
             for i, n in enumerate((matching.n_gold, matching.n_pred, matching.n_match)):
                 self._totals[layer.name][i] += n
             self._counts[layer.name].update(e.kind for e in errors)
@@ -380,7 +381,7 @@ def analyse_errors(
         Examples kept per layer and class: the first ones in document order, then by offset.
     context_chars : int, default 60
         Characters of gold text shown left and right of an example's span (and the most of the span shown).
-    span_mode : {"exact", "overlap"}, default "exact"
+    span_mode : {"exact", "overlap", "head"}, default "exact"
         The span rule ``results`` were made with; decides what "the same span" means.
 
     Returns

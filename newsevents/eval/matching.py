@@ -15,9 +15,11 @@ TextEE's definition; that case takes a fast path.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -46,15 +48,56 @@ class SpanRule:
     name: str
     compatible: Callable[[SpanPair, SpanPair], bool]
     equal_spans: bool = False
+    #: For rules that depend on the gold document (the head rule): builds ``compatible`` from it.
+    binder: Callable[[Document], Callable[[SpanPair, SpanPair], bool]] | None = None
+
+    def for_document(self, gold: Document) -> SpanRule:
+        """The rule as it applies to one gold document (itself, unless it depends on the document)."""
+        return self if self.binder is None else replace(self, compatible=self.binder(gold), binder=None)
 
     def coreference_test(self) -> Callable[[SpanPair, SpanPair], bool] | None:
         """The test :func:`~newsevents.eval.items.coreference_canonical` applies (None: equal spans)."""
         return None if self.equal_spans else self.compatible
 
 
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def head_of(document: Document, span: SpanPair) -> SpanPair:
+    """The head word of a gold span: its last token with a letter or digit (gold spans are minimal noun
+    phrases, nothing after the head; GUIDELINES.md 2.3), else the span itself."""
+    starts = [t.start for t in document.tokens]
+    for index in range(bisect_left(starts, span[1]) - 1, bisect_left(starts, span[0]) - 1, -1):
+        token = document.tokens[index]
+        if token.end <= span[1] and _WORD.search(document.text, token.start, token.end):
+            return (token.start, token.end)
+    words = [m.span() for m in re.finditer(r"\w+", document.text[span[0]:span[1]])]
+    return (span[0] + words[-1][0], span[0] + words[-1][1]) if words else span
+
+
+def _head_compatible(gold: Document) -> Callable[[SpanPair, SpanPair], bool]:
+    """``compatible`` of the head rule for one gold document (see :data:`HEAD`)."""
+    spans = {m.span.offsets for m in gold.entities} | {e.span.offsets for e in gold.events}
+    heads = {span: head_of(gold, span) for span in spans}
+    all_heads = sorted(set(heads.values()))
+    head_starts = [h[0] for h in all_heads]
+
+    def compatible(g: SpanPair, p: SpanPair) -> bool:
+        head = heads.get(g) or head_of(gold, g)
+        if not (p[0] <= head[0] and head[1] <= p[1]):
+            return False
+        inside = all_heads[bisect_left(head_starts, p[0]):bisect_right(head_starts, p[1] - 1)]
+        return all(h == head or h[1] > p[1] for h in inside)
+
+    return compatible
+
+
 EXACT = SpanRule("exact", lambda g, p: g == p, equal_spans=True)
 OVERLAP = SpanRule("overlap", lambda g, p: g[0] < p[1] and p[0] < g[1])
-SPAN_RULES = {rule.name: rule for rule in (EXACT, OVERLAP)}
+#: Head-word matching (WikiEvents' Head F1, one-to-one): a predicted span counts for a gold span when
+#: it contains the gold span's head word and the head of no other gold mention or trigger.
+HEAD = SpanRule("head", lambda g, p: False, binder=_head_compatible)
+SPAN_RULES = {rule.name: rule for rule in (EXACT, OVERLAP, HEAD)}
 
 
 def span_rule(name: str) -> SpanRule:

@@ -118,7 +118,7 @@ def _metric_definitions() -> dict[str, str]:
 
 DEFINITIONS = {
     **_metric_definitions(),
-    "span_mode": "exact: spans must be equal; overlap: spans must share at least one character (n_match is then a maximum one-to-one matching).",
+    "span_mode": "exact: spans must be equal; overlap: spans must share at least one character; head: the predicted span must contain the head word (last word) of the gold span and the head of no other gold mention or trigger, as WikiEvents' Head F1 but one-to-one (with overlap and head, n_match is a maximum one-to-one matching).",
     "micro": "Precision = n_match / n_pred, recall = n_match / n_gold, summed over all documents; 0 when undefined.",
     "macro": "The unweighted mean of the per-label precision, recall and F1 over labels present in gold or predictions.",
     "realis": "Realis accuracy: over trigger pairs matched for TC (aligned one-to-one), the share whose realis values are equal; pairs where either side has no realis are not counted.",
@@ -141,6 +141,7 @@ class DocumentResult:
 
 def score_document(gold: Document, pred: Document, *, rule: SpanRule = EXACT) -> DocumentResult:
     """Match every metric's items of ``gold`` and ``pred`` (one document, same text)."""
+    rule = rule.for_document(gold)
     raw = (raw_arguments(gold), raw_arguments(pred))
     alignments = align_events(gold, pred, rule=rule, arguments=raw)
     by_trigger, by_type = alignments["trigger"], alignments["type"]

@@ -28,7 +28,7 @@ from newsevents.eval.error_analysis import ErrorAccumulator
 from newsevents.eval.matching import span_rule
 from newsevents.eval.report import MetricResult, Report
 from newsevents.eval.statistics import DEFAULT_RESAMPLES, confidence_intervals
-from newsevents.validation import check_ids, check_references, check_spans
+from newsevents.validation import check_ids, check_references, check_spans, unknown_labels
 
 #: Per-label tables in the report: metric -> item attribute it is broken down by.
 PER_TYPE = ("TC", "AC", "AC+")
@@ -104,19 +104,22 @@ def _fits(doc: Document, text: str) -> bool:
     return True
 
 
-def unknown_labels(predictions: Iterable[Document], schema: Schema) -> dict[str, list[str]]:
-    """Event types, roles (per event type) and entity types of the predictions that the schema lacks."""
-    event_types, roles, entity_types = set(), set(), set()
-    known_types = set(schema.event_type_names)
-    for doc in predictions:
-        entity_types.update(m.type for m in doc.entities if m.type not in schema.mention_type_names)
-        for event in doc.events:
-            if event.type not in known_types:
-                event_types.add(event.type)
-                continue
-            allowed = schema.event_type(event.type).role_names
-            roles.update(f"{event.type}:{a.role}" for a in event.arguments if a.role not in allowed)
-    return {"event_types": sorted(event_types), "roles": sorted(roles), "entity_types": sorted(entity_types)}
+def input_warnings(gold: Sequence[Document], predictions: Sequence[Document]) -> list[dict[str, str]]:
+    """What makes a report's numbers say little although scoring could run: ``{"code", "message"}`` each.
+
+    Codes: ``no_predictions`` (no predicted document at all: an empty predictions file, an extractor that
+    returned nothing), ``no_gold_events`` (gold without any event mention: the event metrics have
+    nothing to find, so their recall and F1 are ``zero_division``).
+    """
+    warnings = []
+    if not predictions:
+        warnings.append({"code": "no_predictions", "message": "there are no predictions at all (no document predicted), "
+                         "so every gold item counts as missed; check the predictions file or the extractor"})
+    if gold and not any(document.events for document in gold):
+        warnings.append({"code": "no_gold_events", "message": "the gold has no event mention, so TI, TC, AI, AC, AI+ and AC+ "
+                         "have nothing to find (their recall and F1 are reported as zero_division); score against gold "
+                         "with events"})
+    return warnings
 
 
 @_collector_paused()
@@ -138,7 +141,7 @@ def score(
     ----------
     gold, predictions : iterable of Document
         Matched by document id. Types and roles are plain strings: any ontology scores as it is.
-    span_mode : {"exact", "overlap"}, default "exact"
+    span_mode : {"exact", "overlap", "head"}, default "exact"
     schema : Schema, optional
         When given, labels the schema lacks are listed in ``report.unknown_labels`` (and scored as
         wrong, since gold never has them); with ``strict_labels=True`` they are an error instead.
@@ -161,10 +164,12 @@ def score(
         text (see :func:`check_predictions`), unknown labels with ``strict_labels``.
     """
     rule = span_rule(span_mode)  # an unknown mode raises, listing the valid ones
+    if bootstrap < 0 or seed < 0:
+        raise NewsEventsError(f"bootstrap (resamples, 0 for none) and seed must be 0 or more, got bootstrap={bootstrap}, seed={seed}")
     gold = list(gold)
     predictions = list(predictions)
     by_id = check_predictions(gold, predictions)
-    unknown = unknown_labels(predictions, schema) if schema is not None else {"event_types": [], "roles": [], "entity_types": []}
+    unknown = unknown_labels(predictions, schema) if schema is not None else {"event_types": [], "roles": [], "entity_types": [], "realis": []}
     if strict_labels and any(unknown.values()):
         listed = "; ".join(f"{k}: {', '.join(v)}" for k, v in unknown.items() if v)
         raise NewsEventsError(f"labels not in the schema ({listed}); drop --strict to score them as wrong")
@@ -219,8 +224,9 @@ def score(
             "n": len(realis_pairs),
         },
         unknown_labels=unknown,
+        warnings=input_warnings(gold, predictions),
         errors=error_analysis.finish().to_dict() if error_analysis is not None else {},
     )
 
 
-__all__ = ["score", "check_predictions", "unknown_labels"]
+__all__ = ["score", "check_predictions", "input_warnings", "unknown_labels"]
