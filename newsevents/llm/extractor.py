@@ -30,7 +30,7 @@ from newsevents.errors import NewsEventsError
 from newsevents.llm.anchoring import anchor
 from newsevents.llm.cache import AnswerCache, cache_key
 from newsevents.llm.client import ChatClient, ChatReply, LLMError, parse_json_answer, redact
-from newsevents.llm.prompts import Chunk, ShotSelector, chunks, guideline_excerpts, messages
+from newsevents.llm.prompts import Chunk, ShotSelector, chunks, guideline_excerpts, messages, system_message
 from newsevents.ontology import Schema, load_schema
 from newsevents.ontology_forms import answer_json_schema
 
@@ -159,7 +159,7 @@ class LLMExtractor:
             raise NewsEventsError(f"{type(self).__name__} with shots={self.shots} needs fit(train_documents) first")
         client = self.client()
         answer_schema = answer_json_schema(schema)
-        excerpts = guideline_excerpts(schema) if self.guidelines else None
+        system = system_message(schema, guideline_excerpts(schema) if self.guidelines else None)
         cache = AnswerCache(self.cache_dir or DEFAULT_CACHE) if self.use_cache else None
         stats = GenerationStats()
         work = [(doc, chunk) for doc in documents for chunk in chunks(doc, self.max_chars)]
@@ -167,7 +167,7 @@ class LLMExtractor:
         def ask(item: tuple[Document, Chunk]) -> tuple[ChatReply, bool]:
             document, chunk = item
             shots = self.shot_selector_.select(chunk.text, self.shots) if self.shots else []
-            request = messages(schema, chunk.text, shots, guidelines=excerpts)
+            request = messages(system, chunk.text, shots)
             key = cache_key(client.endpoint, client.model, request, client.settings(), answer_schema)
             if cache is not None and (hit := cache.get(key)) is not None:
                 return hit, True

@@ -141,10 +141,13 @@ class ShotSelector:
         return [self.documents[i] for i in order[:k]]
 
 
-def messages(schema: Schema, text: str, shots: Sequence[Document] = (), *,
-             guidelines: dict[str, str] | None = None) -> list[dict[str, str]]:
-    """The chat messages for one text: system, then example pairs, then the text."""
-    system = template("system").substitute(ontology=to_markdown(schema, guidelines=guidelines).strip())
+def system_message(schema: Schema, guidelines: dict[str, str] | None = None) -> str:
+    """The system message: the rules and the ontology (with each type's guideline excerpt if given)."""
+    return template("system").substitute(ontology=to_markdown(schema, guidelines=guidelines).strip())
+
+
+def messages(system: str, text: str, shots: Sequence[Document] = ()) -> list[dict[str, str]]:
+    """The chat messages for one text: the ``system`` message, then example pairs, then the text."""
     out = [{"role": "system", "content": system}]
     for shot in shots:
         out.append({"role": "user", "content": template("user").substitute(text=shot.text)})
