@@ -7,6 +7,7 @@ them and exit with status 1. Run any command with ``--help`` for an example.
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import typer
@@ -14,7 +15,9 @@ from rich.console import Console
 
 from newsevents import __version__
 from newsevents.annotation.cli import app as annotate_app
+from newsevents.baselines.cli import app as baselines_app
 from newsevents.corpus.cli import app as corpus_app
+from newsevents.corpus.publish_cli import export, publish
 from newsevents.demo import demo
 from newsevents.errors import NewsEventsError
 from newsevents.eval.cli import app as eval_app
@@ -24,6 +27,8 @@ from newsevents.formats.cli import convert
 EXIT_PROBLEMS = 1
 #: Exit status of a user error: the command could not run as asked.
 EXIT_USER_ERROR = 2
+#: Exit status after SIGTERM (128 + the signal number), as a shell reports it.
+EXIT_TERMINATED = 128 + signal.SIGTERM
 
 app = typer.Typer(
     name="newsevents",
@@ -36,7 +41,10 @@ app.add_typer(corpus_app, name="corpus")
 app.add_typer(annotate_app, name="annotate")
 app.command(name="demo")(demo)
 app.add_typer(eval_app, name="eval")
+app.add_typer(baselines_app, name="baselines")
 app.command(name="convert")(convert)
+app.command(name="publish")(publish)
+app.command(name="export")(export)
 
 
 @app.callback(invoke_without_command=True)
@@ -46,11 +54,18 @@ def _root(version: bool = typer.Option(False, "--version", help="Print the versi
         raise typer.Exit()
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(EXIT_TERMINATED)
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning user errors into one line on stderr.
 
     Usage errors (an unknown command or option) are click's: it prints them and exits with 2.
+    SIGTERM unwinds like Ctrl-C (exit 143): atomic writes delete their temporary files, a build its
+    staging folder.
     """
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         app()
     except NewsEventsError as err:

@@ -1,8 +1,11 @@
 """``newsevents demo``: the main job on the bundled example, with no arguments and no network.
 
 1. Ingest the bundled seed article (normalise, segment) into ``OUT/documents.jsonl``.
-2. Join it with its gold annotation from the corpus (sha256 checked) into ``OUT/gold.jsonl``.
-3. Build a Hugging Face dataset folder ``OUT/dataset`` and load it back with ``load_dataset``.
+2. Join it with its gold annotation (sha256 checked) into ``OUT/gold.jsonl``. The seed is not part
+   of the corpus: it is third-party text that may not be redistributed, so its manifest entry, gold
+   and split live beside the text, in the example corpus :data:`EXAMPLE_CORPUS`.
+3. Build a local-only Hugging Face dataset folder ``OUT/dataset`` (its card says it must not be
+   shared) and load it back with ``load_dataset``.
 4. Extract events with the trigger-lexicon baseline (schema hints only, nothing learned from the
    gold) into ``OUT/predictions.jsonl`` and score them: ``OUT/report.json``, ``.md``, ``.html``.
    The schema's trigger hints were written with the seed article in view, so these numbers show
@@ -26,10 +29,13 @@ from newsevents.baselines.lexicon import TriggerLexicon
 from newsevents.eval.render import to_html, to_json, to_markdown
 from newsevents.eval.score import score
 from newsevents.jsonl import atomic_write, write_documents
-from newsevents.paths import EXAMPLES, project_path
+from newsevents.paths import EXAMPLES
 
-#: Ingested example ids get this prefix, as in the corpus manifest.
+#: Ingested example ids get this prefix, as in the example manifest.
 EXAMPLE_ID_PREFIX = "seed-"
+#: The example corpus: ``manifest.jsonl``, ``gold/`` and ``splits.jsonl`` of the bundled seed article,
+#: whose ``text_file`` paths are relative to :data:`newsevents.paths.EXAMPLES`.
+EXAMPLE_CORPUS = EXAMPLES / "seed"
 
 
 def demo(out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Folder for everything the demo writes.")) -> None:
@@ -40,7 +46,9 @@ def demo(out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Fold
     schema = load_schema()
     out.mkdir(parents=True, exist_ok=True)
 
-    ingested = ingest([EXAMPLES], id_prefix=EXAMPLE_ID_PREFIX)
+    layout = CorpusLayout(EXAMPLE_CORPUS)
+    entries = load_manifest(layout.manifest)
+    ingested = ingest([EXAMPLES / e.text_file for e in entries], id_prefix=EXAMPLE_ID_PREFIX)
     if ingested.failures:
         raise NewsEventsError(f"the bundled example did not ingest: {ingested.failures[0]}")
     write_documents(out / "documents.jsonl", ingested.documents)
@@ -52,12 +60,10 @@ def demo(out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Fold
             f"{len(doc.sentences)} sentences, {len(doc.tokens)} tokens"
         )
 
-    corpus = project_path("corpus")
-    ids = {d.id for d in ingested.documents} & {e.id for e in load_manifest(CorpusLayout(corpus).manifest)}
-    gold = load_corpus(corpus, [], schema, ids=ids)
+    gold = load_corpus(EXAMPLE_CORPUS, [EXAMPLES], schema)
     write_documents(out / "gold.jsonl", gold)
-    assignment, duplicates = resolve_splits(gold, CorpusLayout(corpus).splits)
-    report = write_dataset(gold, assignment, out / "dataset", schema, duplicates=duplicates)
+    assignment, duplicates = resolve_splits(gold, layout.splits)
+    report = write_dataset(gold, assignment, out / "dataset", schema, duplicates=duplicates, local_only=True)
     for doc in gold:
         types = sorted({e.type for e in doc.events})
         console.print(
@@ -71,7 +77,7 @@ def demo(out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Fold
     with tempfile.TemporaryDirectory() as cache:
         loaded = {config: load_dataset(str(report.out_dir), config, cache_dir=cache) for config in ("documents", "sentences")}
     rows = ", ".join(f"{config}: " + ", ".join(f"{split} {len(ds)} rows" for split, ds in dd.items()) for config, dd in loaded.items())
-    console.print(f"dataset folder [bold]{report.out_dir}[/] loads back with datasets.load_dataset ({rows})")
+    console.print(f"dataset folder [bold]{report.out_dir}[/] (local-only: the seed may not be redistributed) loads back with datasets.load_dataset ({rows})")
     predictions = TriggerLexicon().fit([]).predict(ingested.documents)
     write_documents(out / "predictions.jsonl", predictions)
     scores = score(gold, predictions, schema=schema)

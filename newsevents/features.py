@@ -16,8 +16,12 @@ from newsevents.ontology import Schema
 from newsevents.bio import SentenceView, label_set
 from newsevents.document import PARAGRAPH_KINDS, Document
 
-#: Document metadata copied into top-level string columns (missing values are null).
-META_COLUMNS = ("title", "date", "source", "url", "license", "sha256")
+#: Document metadata copied into top-level columns (missing values are null); strings unless
+#: :data:`META_TYPES` says otherwise. ``redistributable`` is the build's verdict on the licence
+#: (:func:`newsevents.corpus.manifest.redistributable`).
+META_COLUMNS = ("title", "date", "source", "url", "license", "sha256", "redistributable")
+#: The value type of the metadata columns that are not strings.
+META_TYPES = {"redistributable": "bool"}
 
 
 def _offsets() -> dict[str, Value]:
@@ -29,7 +33,7 @@ def document_features(schema: Schema) -> Features:
     return Features({
         "id": Value("string"),
         "text": Value("string"),
-        **{column: Value("string") for column in META_COLUMNS},
+        **{column: Value(META_TYPES.get(column, "string")) for column in META_COLUMNS},
         "paragraphs": List({**_offsets(), "kind": ClassLabel(names=list(PARAGRAPH_KINDS))}),
         "sentences": List(_offsets()),
         "tokens": List(_offsets()),
@@ -75,7 +79,7 @@ def document_row(document: Document) -> dict[str, Any]:
     return {
         "id": data["id"],
         "text": data["text"],
-        **{column: (str(data["meta"][column]) if data["meta"].get(column) is not None else None) for column in META_COLUMNS},
+        **{column: _meta_value(data["meta"].get(column), column) for column in META_COLUMNS},
         "paragraphs": [{"kind": None, **p} for p in data["paragraphs"]],
         "sentences": data["sentences"],
         "tokens": data["tokens"],
@@ -85,6 +89,12 @@ def document_row(document: Document) -> dict[str, Any]:
             for e in data["events"]
         ],
     }
+
+
+def _meta_value(value: Any, column: str) -> Any:
+    if value is None:
+        return None
+    return bool(value) if META_TYPES.get(column) == "bool" else str(value)
 
 
 def _decode(value: Any, feature: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,10 +21,72 @@ from newsevents.document import Document
 from newsevents.errors import FormatError, NewsEventsError
 
 
+#: A JSON escape of a UTF-16 surrogate (\ud800 to \udfff): the only way a lone surrogate gets into a line.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON; write null or a string instead")
+
+
+def _surrogate_at(text: str) -> int | None:
+    return next((i for i, char in enumerate(text) if "\ud800" <= char <= "\udfff"), None)
+
+
+def _lone_surrogate(value: Any) -> tuple[str, str, int] | None:
+    """``(field path, string, index)`` of the first lone surrogate in the keys and strings of ``value``."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            index = _surrogate_at(item)
+            if index is not None:
+                return where, item, index
+        elif isinstance(item, dict):
+            for key in item:
+                index = _surrogate_at(key)
+                if index is not None:
+                    return where, key, index
+            stack.extend((child, f"{where}.{key}".lstrip(".")) for key, child in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((child, f"{where}[{i}]") for i, child in reversed(list(enumerate(item))))
+    return None
+
+
+def parse_json_line(line: str, *, file: str | None = None, line_number: int | None = None) -> Any:
+    """One JSON value from one line of a JSONL file; every way it can be bad raises :class:`FormatError`.
+
+    Refused, each with file and line: malformed JSON (with its column), ``NaN`` and ``Infinity``
+    (not JSON), nesting deeper than Python's recursion limit allows, and a ``\\ud800``-style escape
+    of a lone UTF-16 surrogate (not a character: it could never be written back as UTF-8).
+    """
+    where = {"file": file, "line": line_number}
+    try:
+        obj = json.loads(line, parse_constant=_reject_constant)
+    except json.JSONDecodeError as err:
+        # Python says "Unterminated string starting at" and gives the column separately.
+        message = err.msg.removesuffix(" at")
+        raise FormatError(f"malformed JSON: {message} at column {err.colno}", **where) from None
+    except RecursionError:
+        raise FormatError("malformed JSON: nested too deeply (arrays or objects inside each other beyond "
+                          "Python's recursion limit); flatten the record", **where) from None
+    except ValueError as err:
+        raise FormatError(f"malformed JSON: {err}", **where) from None
+    if _SURROGATE_ESCAPE.search(line):  # cheap test first: only an escape can make a lone surrogate
+        found = _lone_surrogate(obj)
+        if found is not None:
+            path, text, index = found
+            raise FormatError(f"the JSON escape \\u{ord(text[index]):04x} (character {index} of {text[:40]!r}) is a lone "
+                              "UTF-16 surrogate, not a character; escape a character beyond U+FFFF as a surrogate pair "
+                              "(\\ud83d\\ude00) or write it as UTF-8", field=path or None, **where)
+    return obj
+
+
 def read_records(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line_number, object)`` for each non-blank line of a JSONL file (1-based lines).
 
-    Each line is decoded on its own, so a byte that is not UTF-8 is reported on its own line.
+    Each line is decoded on its own, so a byte that is not UTF-8 is reported on its own line; each
+    line is parsed by :func:`parse_json_line`.
     """
     path = Path(path)
     try:
@@ -41,10 +104,7 @@ def read_records(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 ) from None
             if not line.strip():
                 continue
-            try:
-                obj = json.loads(line.rstrip("\r\n"))
-            except json.JSONDecodeError as err:
-                raise FormatError(f"malformed JSON: {err.msg} at column {err.colno}", file=str(path), line=line_number) from None
+            obj = parse_json_line(line.rstrip("\r\n"), file=str(path), line_number=line_number)
             if not isinstance(obj, dict):
                 raise FormatError(f"expected a JSON object per line, got {type(obj).__name__}", file=str(path), line=line_number)
             yield line_number, obj

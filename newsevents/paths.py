@@ -22,3 +22,14 @@ def project_path(relative: str) -> Path:
     """``REPO_ROOT / relative`` if it exists, else the packaged copy ``PACKAGED / relative``."""
     in_checkout = REPO_ROOT / relative
     return in_checkout if in_checkout.exists() else PACKAGED / relative
+
+
+def find_corpus(start: Path | None = None) -> Path:
+    """The corpus folder a command uses when not told: the nearest ``corpus/`` with a ``manifest.jsonl``
+    in ``start`` (default: the current folder) or any folder above it, else the project's own corpus
+    (the checkout's, or the copy inside an installed wheel). Commands then work from any folder."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "corpus" / "manifest.jsonl").is_file():
+            return folder / "corpus"
+    return project_path("corpus")

@@ -316,33 +316,69 @@ def check_realis_present(document: Document) -> Iterator[Problem]:
 # --------------------------------------------------------------------------------------------------
 
 
-def _unknown_name_problems(
-    document: Document, layer: str, attribute: str, choices: tuple[str, ...], code: str, known: str,
-) -> Iterator[Problem]:
-    """Mentions of ``layer`` whose ``attribute`` is set but not one of ``choices``."""
+#: The labels the ontology checks (key of :func:`unknown_labels` -> the mention layer and attribute
+#: holding them, the schema's choices, the problem code and what a valid value is, in words).
+LABEL_KINDS: dict[str, tuple[str, str, Callable[[Schema], tuple[str, ...]], str, str]] = {
+    "event_types": ("events", "type", lambda schema: schema.event_type_names, "unknown_event_type", "an event type"),
+    "entity_types": ("entities", "type", lambda schema: schema.mention_type_names, "unknown_entity_type",
+                     "an entity or value type"),
+    "realis": ("events", "realis", lambda schema: tuple(schema.realis), "invalid_realis", "a realis value"),
+}
+
+
+def _unknown_names(document: Document, schema: Schema, kind: str) -> Iterator[tuple[int, str]]:
+    """``(index, value)`` of the mentions whose label of ``kind`` (a key of :data:`LABEL_KINDS`) is set but unknown."""
+    layer, attribute, choices, _, _ = LABEL_KINDS[kind]
+    known = choices(schema)
     for i, mention in enumerate(getattr(document, layer)):
         value = getattr(mention, attribute)
-        if value is not None and value not in choices:
-            yield Problem(document.id, f"{layer}[{i}].{attribute}", code,
-                          f"{value!r} is not {known} of the schema; {suggest(value, choices)}")
+        if value is not None and value not in known:
+            yield i, value
+
+
+def _unknown_name_problems(document: Document, schema: Schema, kind: str) -> Iterator[Problem]:
+    layer, attribute, choices, code, known = LABEL_KINDS[kind]
+    for i, value in _unknown_names(document, schema, kind):
+        yield Problem(document.id, f"{layer}[{i}].{attribute}", code,
+                      f"{value!r} is not {known} of the schema; {suggest(str(value), choices(schema))}")
+
+
+def _disallowed_roles(document: Document, event_types: dict[str, EventType]) -> Iterator[tuple[str, EventMention, Argument]]:
+    """Arguments of events of a known type whose role that type does not have."""
+    for path, event, argument in _arguments(document):
+        event_type = event_types.get(event.type)
+        if event_type is not None and argument.role not in event_type.role_names:
+            yield path, event, argument
 
 
 def check_entity_types(document: Document, schema: Schema) -> Iterator[Problem]:
     """Entity types are entity or value types of the schema."""
-    yield from _unknown_name_problems(document, "entities", "type", schema.mention_type_names,
-                                      "unknown_entity_type", "an entity or value type")
+    yield from _unknown_name_problems(document, schema, "entity_types")
 
 
 def check_event_types(document: Document, schema: Schema) -> Iterator[Problem]:
     """Event types are event types of the schema."""
-    yield from _unknown_name_problems(document, "events", "type", schema.event_type_names,
-                                      "unknown_event_type", "an event type")
+    yield from _unknown_name_problems(document, schema, "event_types")
 
 
 def check_realis(document: Document, schema: Schema) -> Iterator[Problem]:
     """A realis value, when present, is one the schema defines."""
-    yield from _unknown_name_problems(document, "events", "realis", tuple(schema.realis),
-                                      "invalid_realis", "a realis value")
+    yield from _unknown_name_problems(document, schema, "realis")
+
+
+def unknown_labels(documents: Iterable[Document], schema: Schema) -> dict[str, list[str]]:
+    """The labels of ``documents`` that ``schema`` lacks, sorted, by kind: what the ontology checks report.
+
+    Keys: ``event_types``, ``roles`` (``"<event type>:<role>"``, for event types the schema has),
+    ``entity_types`` and ``realis``; each list is empty when every label of that kind is known.
+    """
+    event_types = {e.name: e for e in schema.event_types}
+    found: dict[str, set[str]] = {"event_types": set(), "roles": set(), "entity_types": set(), "realis": set()}
+    for document in documents:
+        for kind in LABEL_KINDS:
+            found[kind].update(value for _, value in _unknown_names(document, schema, kind))
+        found["roles"].update(f"{event.type}:{argument.role}" for _, event, argument in _disallowed_roles(document, event_types))
+    return {kind: sorted(values) for kind, values in found.items()}
 
 
 def check_arguments(document: Document, schema: Schema) -> Iterator[Problem]:

@@ -92,13 +92,15 @@ def test_cli_writes_nothing_when_a_record_fails(tmp_path):
 
 
 def test_agreement_between_two_passes_hand_checked(tmp_path):
-    gold = json.loads((REPO_ROOT / "corpus" / "gold" / "seed.jsonl").read_text(encoding="utf-8"))
+    from newsevents.demo import EXAMPLE_CORPUS
+
+    gold = json.loads((EXAMPLE_CORPUS / "gold" / "seed.jsonl").read_text(encoding="utf-8"))
     other = json.loads(json.dumps(gold))
     other["events"][0]["type"] = "Justice.Release"        # E1 has 2 arguments
     a, b = tmp_path / "pass-a.jsonl", tmp_path / "pass-b.jsonl"
     a.write_text(json.dumps(gold) + "\n", encoding="utf-8")
     b.write_text(json.dumps(other) + "\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "newsevents", "annotate", "agreement", str(a), str(b), "--json"],
+    run = subprocess.run([sys.executable, "-m", "newsevents", "annotate", "agreement", str(a), str(b), "--json", "--corpus", str(EXAMPLE_CORPUS)],
                          capture_output=True, text=True, cwd=REPO_ROOT)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
@@ -110,8 +112,9 @@ def test_agreement_between_two_passes_hand_checked(tmp_path):
 
 def test_token_labels_and_kappa_of_identical_passes(schema):
     from newsevents.corpus.build import load_corpus
+    from newsevents.demo import EXAMPLE_CORPUS
 
-    (doc,) = load_corpus(REPO_ROOT / "corpus", [], schema, ids={SEED_ID})
+    (doc,) = load_corpus(EXAMPLE_CORPUS, [], schema, ids={SEED_ID})
     labels = token_labels(doc, "triggers")
     assert len(labels) == len(doc.tokens) == 433 and labels.count("Justice.Arrest") == 9
     (pair,) = agreement({"a": {doc.id: doc}, "b": {doc.id: doc}})
@@ -126,7 +129,10 @@ def test_agreement_page_states_what_the_command_computes():
     from newsevents.corpus.manifest import join, load_gold, load_manifest
     from newsevents.corpus.segment import Segmenter
 
-    entries = {e.id: e for e in load_manifest(REPO_ROOT / "corpus" / "manifest.jsonl")}
+    from newsevents.demo import EXAMPLE_CORPUS
+
+    # The passes cover the seed too, which is not in the corpus but in the bundled example.
+    entries = {e.id: e for path in (REPO_ROOT / "corpus", EXAMPLE_CORPUS) for e in load_manifest(path / "manifest.jsonl")}
     page = (REPO_ROOT / "annotation" / "agreement.md").read_text(encoding="utf-8")
     segmenter = Segmenter()
     for prefix in ("independent-pass", "pass"):

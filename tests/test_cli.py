@@ -70,3 +70,19 @@ def test_demo_runs_on_the_bundled_example(tmp_path):
     for name in ("documents.jsonl", "gold.jsonl", "predictions.jsonl", "report.json", "report.md", "report.html", "dataset/README.md"):
         assert (out / name).is_file(), name
         assert (out / name).stat().st_mode & 0o044 == 0o044, f"{name} is not readable by others (umask 022)"
+
+
+def test_commands_work_from_any_folder(tmp_path):
+    """Without --corpus a command finds the nearest corpus/ upward, else the project's own."""
+    from newsevents.paths import find_corpus, project_path
+
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    assert find_corpus(nested) == project_path("corpus")
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "manifest.jsonl").write_text("", encoding="utf-8")
+    assert find_corpus(nested) == tmp_path / "corpus"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = _run("annotate", "schema", "--as", "markdown", cwd=elsewhere)
+    assert run.returncode == 0 and "### Justice.Arrest" in run.stdout

@@ -149,7 +149,7 @@ def test_unknown_event_type_is_an_error_only_with_strict(cli, gold, tmp_path):
     status, _, err = cli("eval", "score", "--gold", gold, "--pred", pred, "--bootstrap", 0, "--json", tmp_path / "r.json")
     assert status == 0
     report = _report(tmp_path / "r.json")
-    assert report["unknown_labels"] == {"event_types": ["Justice.Arest"], "roles": [], "entity_types": []}
+    assert report["unknown_labels"] == {"event_types": ["Justice.Arest"], "roles": [], "entity_types": [], "realis": []}
     assert report["metrics"]["TC"]["n_match"] == 0 and report["metrics"]["TI"]["n_match"] == 1
     assert "Justice.Arest" in err
 
@@ -157,7 +157,7 @@ def test_unknown_event_type_is_an_error_only_with_strict(cli, gold, tmp_path):
 def test_score_on_a_dataset_folder_split(cli, tmp_path, schema):
     documents = segmented_gold_documents()
     assignment = SplitAssignment(splits={"d-arrest": "train", "d-attack": "test"}, groups={"d-arrest": "d-arrest", "d-attack": "d-attack"})
-    dataset = write_dataset(documents, assignment, tmp_path / "dataset", schema).out_dir
+    dataset = write_dataset(documents, assignment, tmp_path / "dataset", schema, local_only=True).out_dir  # toy texts: no licence
     pred = write_jsonl(tmp_path / "pred.jsonl", _toy_predictions()[1:])
 
     status, _, err = cli("eval", "score", "--gold", dataset, "--pred", pred)
@@ -304,3 +304,72 @@ def test_score_predictions_in_another_format(cli, tmp_path):
     assert status == 0
     metrics = _report(tmp_path / "r.json")["metrics"]
     assert _prf(metrics["TC"]) == (1.0, 1.0, 1.0, 4, 4, 4) and _prf(metrics["AC"]) == (1.0, 1.0, 1.0, 7, 7, 7)
+
+
+def test_score_conll_predictions_against_native_gold(cli, tmp_path):
+    # The project's own CoNLL export of the gold, scored back: the gold texts are the reference the
+    # CoNLL reader finds the tokens in, so the offsets are the gold's and every trigger matches.
+    gold = write_jsonl(tmp_path / "gold.jsonl", [d.to_dict() for d in segmented_gold_documents()])
+    status, _, _ = cli("convert", gold, tmp_path / "pred.conll", "--from", "newsevents", "--to", "conll")
+    assert status == 0
+    status, _, err = cli("eval", "score", "--gold", gold, "--pred", tmp_path / "pred.conll", "--pred-format", "conll",
+                         "--bootstrap", 0, "--json", tmp_path / "r.json")
+    assert status == 0, err
+    metrics = _report(tmp_path / "r.json")["metrics"]
+    assert _prf(metrics["TI"]) == (1.0, 1.0, 1.0, 4, 4, 4) and _prf(metrics["TC"]) == (1.0, 1.0, 1.0, 4, 4, 4)
+    assert _prf(metrics["AC"]) == (0.0, 0.0, 0.0, 7, 0, 0)  # CoNLL holds no arguments
+
+
+def test_score_conll_predictions_for_an_unknown_document(cli, tmp_path):
+    gold = write_jsonl(tmp_path / "gold.jsonl", [d.to_dict() for d in segmented_gold_documents()])
+    pred = tmp_path / "pred.conll"
+    pred.write_text("-DOCSTART- d-arest\n\nPolice\tO\narrested\tB-Justice.Arrest\n", encoding="utf-8")
+    status, _, err = cli("eval", "score", "--gold", gold, "--pred", pred, "--pred-format", "conll")
+    assert status == 2
+    assert _error_line(err) == (f"error: {pred}:1, document 'd-arest': document 'd-arest' is not among the 2 reference "
+                                "documents (its -DOCSTART- line names 'd-arest'); did you mean 'd-arrest'?")
+
+
+def test_convert_refuses_a_textee_file_read_as_wikievents(cli, tmp_path):
+    source = write_jsonl(tmp_path / "gold.jsonl", [d.to_dict() for d in segmented_gold_documents()])
+    status, _, _ = cli("convert", source, tmp_path / "windows.jsonl", "--from", "newsevents", "--to", "textee")
+    assert status == 0
+    status, _, err = cli("convert", tmp_path / "windows.jsonl", tmp_path / "out.jsonl", "--from", "wikievents", "--to", "newsevents")
+    assert status == 2
+    assert _error_line(err) == (
+        f"error: {tmp_path / 'windows.jsonl'}:1, document 'd-arrest': this is not wikievents input: the line looks like the "
+        "textee format (TextEE / OneIE JSONL: one window (sentence or document) per line, token offsets); read the file "
+        "as textee (convert --from textee, eval --gold-format/--pred-format textee)")
+    assert not (tmp_path / "out.jsonl").exists()
+    # The other way round, and our own format read as TextEE.
+    status, _, err = cli("convert", source, tmp_path / "out.jsonl", "--from", "textee", "--to", "newsevents")
+    assert status == 2 and "the line looks like the newsevents format" in _error_line(err)
+    status, _, err = cli("eval", "score", "--gold", source, "--pred", tmp_path / "windows.jsonl", "--bootstrap", 0)
+    assert status == 2 and "this is not newsevents input: the line looks like the textee format" in _error_line(err)
+
+
+def test_convert_prints_its_summary_once(cli, tmp_path):
+    documents = [d.to_dict() for d in segmented_gold_documents()]
+    documents[0]["events"][1]["arguments"].append({"role": "Cause", "event": "E1"})  # TextEE has no event-valued arguments
+    source = write_jsonl(tmp_path / "gold.jsonl", documents)
+    status, out, err = cli("convert", source, tmp_path / "out.jsonl", "--from", "newsevents", "--to", "textee")
+    assert status == 0
+    [summary] = [line for line in (out + err).splitlines() if line.startswith("wrote ")]
+    assert summary in out and summary.endswith("; dropped 1 items the format cannot hold: 1 event_argument")
+    assert err.splitlines() == ["annotations textee cannot hold, dropped: 1",
+                                ("  document 'd-arrest', mention 'E2': 'Cause' argument filled by event 'E1': TextEE has "
+                                 "no event-valued arguments (event_argument)")]
+
+
+def test_convert_validates_what_it_read(cli, tmp_path):
+    documents = [d.to_dict() for d in segmented_gold_documents()]
+    documents[1]["entities"][0]["text"] = "Gunmon"
+    documents[1]["events"][0]["arguments"][0]["entity"] = "T9"
+    source = write_jsonl(tmp_path / "gold.jsonl", documents)
+    status, _, err = cli("convert", source, tmp_path / "out.jsonl", "--from", "newsevents", "--to", "newsevents")
+    assert status == 2
+    assert f"problems in {source} (nothing was written): 2" in err
+    assert f"  {source}, document 'd-attack', field events[0].arguments[0].entity: no entity mention has id 'T9'" in err
+    assert next(line for line in err.splitlines() if line.startswith("error:")).startswith(
+        f"error: {source}, document 'd-attack', field entities[0].text: text[0:6] is 'Gunmen' but the span's text is 'Gunmon'")
+    assert not (tmp_path / "out.jsonl").exists()

@@ -56,7 +56,9 @@ def _key(doc):
 
 @pytest.fixture(scope="module")
 def documents(schema):
-    (seed,) = load_corpus(REPO_ROOT / "corpus", [], schema, ids={SEED_ID})
+    from newsevents.demo import EXAMPLE_CORPUS
+
+    (seed,) = load_corpus(EXAMPLE_CORPUS, [], schema, ids={SEED_ID})
     return [seed, _emoji_document()]
 
 

@@ -238,3 +238,27 @@ def test_parse_json_answer_reads_fences_and_prose():
     assert parse_json_answer('```json\n{"events": [2]}\n```') == {"events": [2]}
     with pytest.raises(LLMError, match="holds no JSON"):
         parse_json_answer("no events here")
+
+
+def test_the_ontology_in_the_forms_prompts_use():
+    """`annotate schema --as markdown|python|json-schema`: every type and role, code that runs, a schema answers fit."""
+    import jsonschema
+    from typer.testing import CliRunner
+
+    from newsevents.cli import app
+    from newsevents.ontology_forms import answer_json_schema, to_markdown, to_python
+
+    markdown = to_markdown(SCHEMA)
+    for event_type in SCHEMA.event_types:
+        assert f"### {event_type.name}" in markdown
+        assert all(f"| {role.name} |" in markdown for role in event_type.roles)
+    namespace: dict = {}
+    exec(to_python(SCHEMA), namespace)
+    assert namespace["JusticeArrest"](trigger="arrested", Detainee=["two men"]).Detainee == ["two men"]
+    assert {name for name in namespace if not name.startswith("_")} >= {e.name.replace(".", "") for e in SCHEMA.event_types}
+    jsonschema.Draft202012Validator.check_schema(answer_json_schema(SCHEMA))
+    jsonschema.validate(ARREST_ANSWER, answer_json_schema(SCHEMA))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"events": [{"type": "Life.Marry", "trigger": "x", "arguments": []}]}, answer_json_schema(SCHEMA))
+    result = CliRunner().invoke(app, ["annotate", "schema", "--as", "json-schema"])
+    assert result.exit_code == 0 and json.loads(result.output) == answer_json_schema(SCHEMA)

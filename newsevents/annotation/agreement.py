@@ -17,6 +17,7 @@ from itertools import combinations
 from typing import Any
 
 from newsevents.document import Document
+from newsevents.errors import NewsEventsError
 from newsevents.eval.score import score
 
 #: Harness metrics reported between passes.
@@ -63,8 +64,16 @@ class PairAgreement:
 
 
 def pair_agreement(names: tuple[str, str], a: Mapping[str, Document], b: Mapping[str, Document]) -> PairAgreement:
-    """Agreement of two passes over the documents both have (each document with tokens)."""
+    """Agreement of two passes over the documents both have (each document with tokens).
+
+    Raises :class:`~newsevents.errors.NewsEventsError` when the passes have no document in common:
+    there is nothing to agree on, and F1 and kappa would be made-up numbers.
+    """
     common = sorted(set(a) & set(b))
+    if not common:
+        raise NewsEventsError(
+            f"annotators {names[0]!r} ({len(a)} documents) and {names[1]!r} ({len(b)} documents) have no document "
+            "in common, so there is no agreement to measure; give passes over the same documents (same ids)")
     gold = [a[i] for i in common]
     report = score(gold, [b[i] for i in common], bootstrap=0, errors=False, zero_division=1.0)
     kappa: dict[str, dict[str, float]] = {}

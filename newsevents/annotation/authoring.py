@@ -30,6 +30,10 @@ id (for event-valued roles), or a list of them. The result is validated against 
 (:mod:`newsevents.validation`) before anything is written.
 
 Authoring files hold span strings and short contexts only, never article text.
+
+Every key must be one of :data:`RECORD_KEYS`, :data:`SOURCE_KEYS`, :data:`ENTITY_KEYS` or
+:data:`EVENT_KEYS`: a misspelled key (``cluser:``) is an error naming the file, the YAML line of
+the key, the document, the field and the closest valid key, never silently ignored.
 """
 
 from __future__ import annotations
@@ -46,8 +50,61 @@ from newsevents.corpus.ingest import make_document
 from newsevents.corpus.manifest import GoldRecord, ManifestEntry, find_text
 from newsevents.corpus.segment import Segmenter
 from newsevents.document import Argument, Document, EntityMention, EventMention, Span
-from newsevents.errors import FormatError, NewsEventsError, ValidationError
+from newsevents.errors import FormatError, NewsEventsError, ValidationError, suggest
 from newsevents.validation import validate
+
+
+#: The keys of a document record, of its ``source``, of an entity item and of an event item.
+RECORD_KEYS = ("document", "source", "entities", "events")
+SOURCE_KEYS = ("source", "text_file", "record", "date", "url", "license", "title")
+ENTITY_KEYS = ("id", "type", "span", "context", "occurrence", "cluster")
+EVENT_KEYS = ("id", "type", "trigger", "trigger_context", "trigger_occurrence", "realis", "hopper", "arguments")
+
+
+class _Mapping(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers its line and the line of each key (1-based)."""
+
+    line: int | None = None
+    key_lines: dict[Any, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` whose mappings are :class:`_Mapping` s, with the lines of the YAML nodes."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
+    data = _Mapping()
+    data.line = node.start_mark.line + 1
+    data.key_lines = {}
+    yield data
+    data.update(loader.construct_mapping(node))
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        try:
+            data.key_lines.setdefault(key, key_node.start_mark.line + 1)
+        except TypeError:  # an unhashable key: construct_mapping has refused it already
+            pass
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _line(mapping: Any, key: Any = None) -> int | None:
+    """The YAML line of ``key`` in ``mapping`` (of the mapping itself without a key), if known."""
+    if not isinstance(mapping, _Mapping):
+        return None
+    return mapping.key_lines.get(key, mapping.line) if key is not None else mapping.line
+
+
+def _check_keys(mapping: Any, valid: tuple[str, ...], what: str, field: str | None, file: str | None, document: str | None) -> None:
+    """Refuse a key of ``mapping`` that is not in ``valid``, at the key's line, with the closest valid key."""
+    if not isinstance(mapping, dict):
+        return
+    for key in mapping:
+        if key not in valid:
+            inner = f"{field}.{key}" if field else str(key)
+            raise FormatError(f"unknown key {key!r} in {what}; {suggest(str(key), list(valid))}",
+                              file=file, line=_line(mapping, key), document=document, field=inner)
 
 
 @dataclass(frozen=True)
@@ -134,19 +191,38 @@ def _targets(value: Any, field: str) -> list[str]:
     return values
 
 
+def _item_line(record: dict[str, Any], field: str | None) -> int | None:
+    """The YAML line of the item a field path such as ``entities[3] (T4)`` names, else of the record."""
+    for key in ("entities", "events", "source"):
+        if field and field.startswith(key):
+            value = record.get(key)
+            if key == "source":
+                return _line(record, "source")
+            index = field[len(key) + 1:].split("]", 1)[0]
+            if isinstance(value, list) and index.isdigit() and int(index) < len(value):
+                return _line(value[int(index)]) or _line(record, key)
+    return _line(record)
+
+
 def resolve(record: dict[str, Any], text_dirs: Sequence[str | Path], schema: Schema, segmenter: Segmenter,
             *, where: str = "") -> AuthoredDocument:
     """Resolve one authoring record into a validated gold document. Errors name the record's field."""
     doc_id = record.get("document")
     if not isinstance(doc_id, str) or not doc_id:
-        raise FormatError("each record needs `document: <id>`", file=where)
+        raise FormatError("each record needs `document: <id>`", file=where, line=_line(record))
+    _check_keys(record, RECORD_KEYS, "a document record", None, where, doc_id)
+    _check_keys(record.get("source"), SOURCE_KEYS, "the source", "source", where, doc_id)
+    for key, valid, what in (("entities", ENTITY_KEYS, "an entity"), ("events", EVENT_KEYS, "an event")):
+        items = record.get(key) or []
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            _check_keys(item, valid, what, f"{key}[{i}] ({item.get('id')})" if isinstance(item, dict) else f"{key}[{i}]", where, doc_id)
     try:
         source = record.get("source") or {}
         if not isinstance(source, dict) or "text_file" not in source:
             raise NewsEventsError("`source` needs at least `text_file` (and `record` for JSONL texts)", field="source")
         entry = ManifestEntry(
             id=doc_id, source=str(source.get("source", "unknown")), text_file=str(source["text_file"]), sha256="",
-            record=source.get("record"), url=source.get("url"), title=None,
+            record=source.get("record"), url=source.get("url"), title=source.get("title"),
             date=str(source["date"]) if source.get("date") is not None else None, license=source.get("license"),
         )
         document = make_document(find_text(entry, text_dirs), doc_id, segmenter)
@@ -171,7 +247,7 @@ def resolve(record: dict[str, Any], text_dirs: Sequence[str | Path], schema: Sch
             events.append(EventMention(str(item["id"]), str(item["type"]), Span(start, end, text[start:end]), tuple(arguments),
                                        item.get("realis"), str(item["hopper"]) if item.get("hopper") is not None else None))
     except NewsEventsError as err:
-        raise err.located(file=where, document=doc_id) from None
+        raise err.located(file=where, line=_item_line(record, err.field), document=doc_id) from None
 
     document = Document(doc_id, text, meta={**entry.meta, "sha256": document.sha256}, paragraphs=document.paragraphs,
                         sentences=document.sentences, tokens=document.tokens, entities=tuple(entities), events=tuple(events))
@@ -185,9 +261,11 @@ def read_authoring(path: str | Path) -> list[dict[str, Any]]:
     """The records of one authoring file (a YAML list), with a clear error for anything else."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (a SafeLoader)
     except UnicodeDecodeError as err:
         raise FormatError(f"not UTF-8 ({err.reason})", file=str(path)) from None
+    except OSError as err:
+        raise FormatError(f"cannot read the authoring file: {err.strerror}", file=str(path)) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise FormatError(f"not valid YAML: {getattr(err, 'problem', err)}", file=str(path),
@@ -203,11 +281,11 @@ def author(paths: Iterable[str | Path], text_dirs: Sequence[str | Path], schema:
     resolved: list[AuthoredDocument] = []
     seen: dict[str, str] = {}
     for path in paths:
-        for index, record in enumerate(read_authoring(path)):
-            where = f"{path} (record {index + 1})"
-            authored = resolve(record, text_dirs, schema, segmenter, where=where)
+        for record in read_authoring(path):
+            authored = resolve(record, text_dirs, schema, segmenter, where=str(path))
             if authored.entry.id in seen:
-                raise FormatError(f"document {authored.entry.id!r} is authored twice (also in {seen[authored.entry.id]})", file=where)
-            seen[authored.entry.id] = where
+                raise FormatError(f"document {authored.entry.id!r} is authored twice (also at {seen[authored.entry.id]})",
+                                  file=str(path), line=_line(record), document=authored.entry.id)
+            seen[authored.entry.id] = f"{path}:{_line(record)}"
             resolved.append(authored)
     return resolved

@@ -12,6 +12,7 @@ from newsevents.annotation.adjudication import adjudicate as run_adjudication
 from newsevents.annotation.authoring import author as resolve_authoring
 from newsevents.annotation.label_config import label_config
 from newsevents.ontology import load_schema
+from newsevents.paths import find_corpus
 from newsevents.console import console, print_problems
 from newsevents.corpus.build import CorpusLayout
 from newsevents.corpus.manifest import GoldRecord, join, load_gold, load_manifest, save_manifest
@@ -24,7 +25,7 @@ from newsevents.validation import validate_all
 app = typer.Typer(help="Annotate: author gold by quoting the text, measure agreement between passes.", no_args_is_help=True)
 
 TEXTS_OPTION = typer.Option([], "--texts", help="Text directory the manifest's text_file paths are relative to (repeatable).")
-CORPUS_OPTION = typer.Option(Path("corpus"), "--corpus", help="Corpus folder with manifest.jsonl and gold/.")
+CORPUS_OPTION = typer.Option(None, "--corpus", help="Corpus folder with manifest.jsonl and gold/ (default: the nearest corpus/ in this folder or above, else the project's).", callback=lambda value: value if value is not None else find_corpus())
 
 
 @app.command()
@@ -56,6 +57,8 @@ def author(
 
     Example: newsevents annotate author annotation/authoring/batch-1.yaml --texts ../shared/sources --out corpus/gold/batch-1.jsonl --add-to-manifest
     """
+    if out.is_dir():
+        raise FormatError("the output is a folder; --out takes the standoff gold JSONL file to write", file=str(out))
     authored = resolve_authoring(files, texts, load_schema())
     manifest_path = CorpusLayout(corpus).manifest
     if add_to_manifest:
@@ -107,8 +110,16 @@ def agreement(
 ) -> None:
     """F1 (TI, TC, AC+, entities) and Cohen's kappa on token labels between every pair of passes.
 
+    Each file's name without its suffix names the annotator. Two passes with no document in common are
+    an error (there is nothing to agree on).
+
     Example: newsevents annotate agreement annotation/agreement/pass-a.jsonl annotation/agreement/pass-b.jsonl --texts ../shared/sources --json
     """
+    for i, path in enumerate(passes):
+        earlier = next((p for p in passes[:i] if p.stem == path.stem), None)
+        if earlier is not None:
+            raise FormatError(f"{earlier} and {path} both name annotator {path.stem!r} (a file's name without its suffix "
+                              "names the annotator); give each annotator's file once, under its own name", file=str(path))
     pairs = compute_agreement(_load_passes(passes, texts, corpus))
     if markdown is not None:
         with atomic_write(markdown) as handle:
@@ -255,3 +266,64 @@ def server(
         out.print("stopping Label Studio")
     finally:
         running.stop()
+
+
+@app.command(name="schema")
+def schema_command(
+    form: str = typer.Option("markdown", "--as", help="markdown (prompts, people), python (GoLLIE-style guideline classes) or json-schema (an answer that quotes events)."),
+    schema: Path | None = typer.Option(None, "--schema", help="Ontology file (default: annotation/schema.yaml)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write to this file instead of printing."),
+) -> None:
+    """Print the ontology in the forms prompts and code-style prompting use.
+
+    Example: newsevents annotate schema --as python --out ontology.py
+    """
+    from newsevents.errors import NewsEventsError, suggest
+    from newsevents.ontology_forms import FORMS, render
+
+    if form not in FORMS:
+        raise NewsEventsError(f"--as {form!r} is not a form; {suggest(form, FORMS)}")
+    text = render(load_schema(schema), form)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    with atomic_write(out) as handle:
+        handle.write(text)
+    console.print(f"wrote {out}")
+
+
+@app.command(name="lint")
+def lint_command(
+    files: list[Path] = typer.Argument(None, help="Documents JSONL with text and gold (default: the corpus gold joined with --texts)."),
+    texts: list[Path] = TEXTS_OPTION,
+    corpus: Path = CORPUS_OPTION,
+    schema: Path | None = typer.Option(None, "--schema", help="Ontology file (default: annotation/schema.yaml)."),
+    justified: Path | None = typer.Option(None, "--justified", help="Flags already looked at and right: code<TAB>document<TAB>start-end<TAB>why per line."),
+    min_count: int = typer.Option(3, "--min-count", min=1, help="A word is a likely missed trigger when it is a trigger at least this often elsewhere."),
+    json_out: Path | None = typer.Option(None, "--json", help="Also write the flags and their counts as JSON."),
+) -> None:
+    """Flag what a reviewer should look at in gold (likely missed triggers, varying types, cross-sentence
+    arguments, cluster and hopper type mixes, events without a core role, value extents); exit 1 if any.
+
+    Example: newsevents annotate lint --texts ../shared/sources --justified annotation/lint-justified.tsv
+    """
+    from newsevents.annotation.lint import counts, lint, read_justified
+    from newsevents.console import errors as stderr
+    from newsevents.corpus.build import load_corpus
+
+    ontology = load_schema(schema)
+    if files:
+        documents = [doc for path in files for doc in read_documents(path)]
+    else:
+        documents = load_corpus(corpus, texts, ontology)
+    flags = lint(documents, ontology, min_count=min_count, justified=read_justified(justified) if justified else None)
+    tally = counts(flags)
+    for flag in flags:
+        console.print(str(flag), markup=False)
+    summary = ", ".join(f"{code} {n}" for code, n in tally.items())
+    stderr.print(f"{len(flags)} flags over {len(documents)} documents: {summary}", markup=False)
+    if json_out is not None:
+        with atomic_write(json_out) as handle:
+            json.dump({"counts": tally, "flags": [flag.__dict__ for flag in flags]}, handle, indent=1, ensure_ascii=False)
+    if flags:
+        raise typer.Exit(1)

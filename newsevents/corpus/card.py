@@ -1,14 +1,23 @@
 """The dataset card (``README.md`` of a built dataset folder) and Markdown tables of statistics.
 
-The card's YAML header is what the Hugging Face Hub and ``datasets.load_dataset`` read: ``configs``
-(one per config, ``documents`` the default, with one data file per split), ``license``,
-``language``, ``task_categories``, ``tags`` and ``pretty_name``. The prose carries the statistics,
-computed by :func:`newsevents.corpus.stats.corpus_stats` from the very documents written.
+:func:`dataset_card` is the one function that writes the card, from the schema, the statistics of
+the very documents written (:func:`newsevents.corpus.stats.corpus_stats`), the features and the
+project's documents (:class:`CardDocs`: split rules, agreement figures, baseline results, the
+changelog), so that it cannot drift from the data. Its YAML header (:data:`CARD_YAML_KEYS`) is what
+the Hugging Face Hub and ``datasets.load_dataset`` read: ``configs`` with one Parquet file per
+split (``documents`` the default), ``dataset_info`` with the features and split sizes, licences
+(the Hub ids, and per source), languages, creators, categories, tags. The prose has the sections
+of :data:`CARD_SECTIONS`; :func:`check_card` lists what a card lacks.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -81,24 +90,171 @@ def replace_stats_block(document: str, stats: CorpusStats) -> str:
     return document[:begin + len(STATS_BEGIN)] + "\n\n" + stats_markdown(stats) + "\n\n" + document[end:]
 
 
+#: The YAML keys every card carries.
+CARD_YAML_KEYS = (
+    "pretty_name", "license", "source_licenses", "language", "annotations_creators", "language_creators",
+    "multilinguality", "size_categories", "source_datasets", "task_categories", "task_ids", "tags",
+    "configs", "dataset_info",
+)
+#: The prose sections every card carries, in order (level-2 headings).
+CARD_SECTIONS = (
+    "Dataset summary", "Loading", "Ontology", "Document selection", "Annotation", "Entity layer",
+    "Splits", "Statistics", "Baseline scores", "Limitations and biases", "Licence and attribution",
+    "Citation", "Version and changelog",
+)
+#: The citation of the dataset (BibTeX), in the card's Citation section.
+BIBTEX = """@misc{newsevents,
+  title  = {newsevents: an event extraction corpus and benchmark for news about security and political violence},
+  author = {{newsevents contributors}},
+  year   = {2026},
+  note   = {Version VERSION},
+  url    = {https://huggingface.co/datasets/newsevents/newsevents}
+}"""
+
+
+@dataclass(frozen=True)
+class CardDocs:
+    """What the card takes from the project's own files (read as text, never imported).
+
+    Attributes
+    ----------
+    version : str
+        The dataset version (``X.Y.Z`` when published; ``"unreleased"`` for a plain build).
+    split_rules : dict
+        The ``_meta`` line of ``corpus/splits.jsonl`` (strategy, ratios, cutoffs per source).
+    agreement : str or None
+        The headline agreement table of ``annotation/agreement.md``.
+    baselines : str or None
+        ``baselines/RESULTS.md`` as it is, when it exists.
+    changelog : str or None
+        The entry of ``version`` in ``corpus/CHANGELOG.md`` (or its newest entry).
+    """
+
+    version: str = "unreleased"
+    split_rules: dict[str, Any] = field(default_factory=dict)
+    agreement: str | None = None
+    baselines: str | None = None
+    changelog: str | None = None
+
+
+def changelog_entry(changelog: str, version: str | None = None) -> tuple[str, str] | None:
+    """``(heading, body)`` of the entry for ``version`` in a changelog (the first entry when ``None``).
+
+    Entries are level-2 headings; the entry of version ``X.Y.Z`` is a heading that names ``X.Y.Z``
+    or ``vX.Y.Z`` as a whole word (``## v0.1.0 (2026-12-01)``). ``None`` when there is none.
+    """
+    parts = re.split(r"^## +(.+)$", changelog, flags=re.MULTILINE)
+    entries = list(zip(parts[1::2], parts[2::2]))
+    if version is None:
+        return (entries[0][0].strip(), entries[0][1].strip()) if entries else None
+    pattern = re.compile(rf"(?<![\w.])v?{re.escape(version)}(?![\w.])")
+    for heading, text in entries:
+        if pattern.search(heading) and "unreleased" not in heading.lower():
+            return heading.strip(), text.strip()
+    return None
+
+
+def card_docs(corpus_dir: str | Path, repo_root: str | Path | None = None, *, version: str | None = None) -> CardDocs:
+    """Read the :class:`CardDocs` from a corpus folder and the repository around it.
+
+    ``repo_root`` (default: the corpus folder's parent) holds ``annotation/agreement.md`` and
+    ``baselines/RESULTS.md``; missing files leave their part empty (the card then says so).
+    """
+    corpus_dir = Path(corpus_dir)
+    root = Path(repo_root) if repo_root is not None else corpus_dir.resolve().parent
+    rules: dict[str, Any] = {}
+    splits = corpus_dir / "splits.jsonl"
+    if splits.is_file():
+        first = splits.read_text(encoding="utf-8").split("\n", 1)[0]
+        try:
+            rules = json.loads(first).get("_meta", {}) if first.strip() else {}
+        except ValueError:
+            rules = {}
+    agreement = None
+    agreement_file = root / "annotation" / "agreement.md"
+    if agreement_file.is_file():
+        text = agreement_file.read_text(encoding="utf-8")
+        match = re.search(r"^### [^\n]*headline[^\n]*\n+((?:\|[^\n]*\n)+)", text, flags=re.MULTILINE | re.IGNORECASE)
+        agreement = match.group(1).strip() if match else None
+    results = root / "baselines" / "RESULTS.md"
+    baselines = demote_headings(results.read_text(encoding="utf-8").strip()) if results.is_file() else None
+    changelog_file = corpus_dir / "CHANGELOG.md"
+    changelog = None
+    if changelog_file.is_file():
+        entry = changelog_entry(changelog_file.read_text(encoding="utf-8"), version)
+        changelog = f"### {entry[0]}\n\n{demote_headings(entry[1], 2)}" if entry else None
+    return CardDocs(version or "unreleased", rules, agreement, baselines, changelog)
+
+
+def demote_headings(markdown: str, levels: int = 2) -> str:
+    """``markdown`` with every ATX heading ``levels`` deeper (``#`` -> ``###``), capped at level 6,
+    so that a document embedded in a card section does not open sections of the card."""
+    def deeper(match: re.Match[str]) -> str:
+        return "#" * min(6, len(match.group(1)) + levels) + " "
+    out, fenced = [], False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        out.append(line if fenced else re.sub(r"^(#{1,6}) ", deeper, line))
+    return "\n".join(out)
+
+
+def published_stats(stats: CorpusStats, names: Mapping[str, str]) -> CorpusStats:
+    """``stats`` with its splits renamed (``dev`` -> ``validation``), as the dataset names them."""
+    return CorpusStats(**{**stats.__dict__, "splits": {names.get(k, k): v for k, v in stats.splits.items()}})
+
+
+def _yaml_features(features: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return features._to_yaml_list()  # type: ignore[attr-defined]  # datasets.Features
+
+
+def _split_sizes(stats: CorpusStats, config: str, split: str) -> int:
+    part = stats.splits[split]
+    return part.documents if config == "documents" else part.sentences
+
+
 def dataset_card(
     stats: CorpusStats,
     schema: Schema,
     data_files: Mapping[str, Mapping[str, str]],
     licenses: Sequence[str],
     sources: Mapping[str, str] | None = None,
+    *,
+    features: Mapping[str, Any] | None = None,
+    split_bytes: Mapping[str, Mapping[str, int]] | None = None,
+    docs: CardDocs | None = None,
+    source_licenses: Mapping[str, Sequence[str]] | None = None,
+    local_only: bool = False,
+    restricted: Sequence[str] = (),
 ) -> str:
     """The full ``README.md`` of a dataset folder.
 
     Parameters
     ----------
+    stats : CorpusStats
+        Of the documents written, with ``splits`` keyed by the published split names (see
+        :func:`published_stats`).
     data_files : mapping
         ``{config: {split: relative path}}``; the first config is the default.
     licenses : sequence of str
         The text licences of the documents (as the manifest spells them).
     sources : mapping, optional
         Source name -> attribution line.
+    features : mapping, optional
+        ``{config: datasets.Features}``, for ``dataset_info``.
+    split_bytes : mapping, optional
+        ``{config: {split: bytes of its Arrow table}}``, for ``dataset_info`` (0 when not given).
+    docs : CardDocs, optional
+        Version, split rules, agreement, baselines, changelog (missing parts say so in the card).
+    source_licenses : mapping, optional
+        Source name -> the licences of its documents.
+    local_only : bool, default False
+        A local-only build: the header gets ``local_only: true`` and the card opens with a warning
+        not to share or publish the folder.
+    restricted : sequence of str
+        Ids of the documents whose licence does not allow redistribution (named in that warning).
     """
+    docs = docs or CardDocs()
     configs = []
     for index, (config, splits) in enumerate(data_files.items()):
         entry: dict[str, object] = {"config_name": config}
@@ -106,52 +262,234 @@ def dataset_card(
             entry["default"] = True
         entry["data_files"] = [{"split": split, "path": path} for split, path in splits.items()]
         configs.append(entry)
+    dataset_info = []
+    for config, splits in data_files.items():
+        info: dict[str, Any] = {"config_name": config}
+        if features is not None and config in features:
+            info["features"] = _yaml_features(features[config])
+        sizes = (split_bytes or {}).get(config, {})
+        info["splits"] = [{"name": split, "num_bytes": int(sizes.get(split, 0)), "num_examples": _split_sizes(stats, config, split)}
+                          for split in splits if split in stats.splits]
+        dataset_info.append(info)
+    per_source = [{"source": name, "license": sorted(source_licenses.get(name, ())) if source_licenses else [],
+                   "documents": count} for name, count in stats.by_source.items()]
     header = {
         "pretty_name": "newsevents",
-        "language": ["en"],
         "license": hub_licenses(licenses),
+        "source_licenses": per_source,
+        "language": ["en"],
+        "annotations_creators": ["machine-generated"],
+        "language_creators": ["found"],
+        "multilinguality": ["monolingual"],
+        "size_categories": ["n<1K" if stats.documents < 1000 else "1K<n<10K" if stats.documents < 10000 else "10K<n<100K"],
+        "source_datasets": ["original"],
         "task_categories": ["token-classification"],
-        "tags": ["event-extraction", "information-extraction", "news", "political-violence", "security", "argument-extraction"],
-        "size_categories": ["n<1K" if stats.documents < 1000 else "1K<n<10K"],
+        "task_ids": ["named-entity-recognition", "coreference-resolution"],
+        "tags": ["event-extraction", "event-argument-extraction", "information-extraction", "news", "political-violence", "security"],
         "configs": configs,
+        "dataset_info": dataset_info,
     }
-    attribution = "\n".join(f"- **{name}**: {line}" for name, line in (sources or {}).items()) or "- see the `license` and `url` columns"
-    event_rows = [[e.name, e.definition, ", ".join(e.role_names)] for e in schema.event_types]
-    return f"""---
-{yaml.safe_dump(header, sort_keys=False, allow_unicode=True).strip()}
----
+    warning = ""
+    if local_only:
+        header["local_only"] = True
+        held = (f"It holds {len(restricted)} documents whose text licence does not allow redistribution "
+                f"({', '.join(restricted)}). " if restricted else "")
+        warning = (f"\n> **Local-only build: do not share or publish this folder.** {held}It was built with "
+                   "`newsevents corpus build --local-only`; build without it for a dataset that may be shared.\n")
+    sections = {
+        "Dataset summary": _summary(stats, schema, docs),
+        "Loading": _loading(),
+        "Ontology": _ontology(schema),
+        "Document selection": _selection(stats),
+        "Annotation": _annotation(docs),
+        "Entity layer": _entity_layer(schema),
+        "Splits": _splits(stats, docs),
+        "Statistics": stats_markdown(stats),
+        "Baseline scores": docs.baselines or ("No baseline scores are published with this version yet "
+                                              "(`baselines/RESULTS.md` did not exist when it was built)."),
+        "Limitations and biases": _limitations(stats),
+        "Licence and attribution": _attribution(sources),
+        "Citation": "```bibtex\n" + BIBTEX.replace("VERSION", docs.version) + "\n```",
+        "Version and changelog": _version(schema, docs),
+    }
+    prose = "\n\n".join(f"## {title}\n\n{sections[title].strip()}" for title in CARD_SECTIONS)
+    return (f"---\n{yaml.safe_dump(header, sort_keys=False, allow_unicode=True).strip()}\n---\n\n"
+            f"# newsevents\n{warning}\n{prose}\n")
 
-# newsevents
 
-Event extraction from news about security and political violence: arrests, attacks, killings and
+def _summary(stats: CorpusStats, schema: Schema, docs: CardDocs) -> str:
+    return (f"""Event extraction from news about security and political violence: arrests, attacks, killings and
 injuries, cross-border movement, designations and sanctions, claims of responsibility, accusations
-and trials. Built with newsevents {__version__}, ontology {schema.name} {schema.version}.
+and trials. {stats.documents} English documents with {stats.events} event mentions of
+{len(stats.events_by_type)} types, {stats.arguments} arguments and {stats.entities} entity mentions.
+Every document carries its text, paragraphs, sentences and tokens (character offsets, end-exclusive,
+Unicode code points), entity mentions with coreference clusters, and event mentions with trigger,
+type, arguments by role, realis and event coreference (hoppers).
 
-## Configs
+Version {docs.version}, built with newsevents {__version__}, ontology `{schema.name}` {schema.version}.""")
 
-- `documents` (default): one row per document; `text`, metadata, paragraphs, sentences and tokens
-  (character offsets, end-exclusive, Unicode code points), entity mentions (with coreference
-  `cluster`) and event mentions (trigger, type, arguments by role, `realis`, `hopper`).
+
+def _loading() -> str:
+    return """- `documents` (default): one row per document, nested entity and event mentions; types, roles and
+  realis are `ClassLabel`s; `license`, `url` and `redistributable` per document.
 - `sentences`: one row per sentence; `tokens` with `trigger_tags` and `entity_tags` in IOB2 as
   `ClassLabel` sequences, for sequence labelling.
 
+Data files are Parquet, one per config and split (`train`, `validation`, `test`).
+
 ```python
 from datasets import load_dataset
-docs = load_dataset("path/to/this/folder", "documents")
-sentences = load_dataset("path/to/this/folder", "sentences")
+docs = load_dataset("newsevents/newsevents", "documents")       # or a local copy of this folder
+sentences = load_dataset("newsevents/newsevents", "sentences")
 ```
 
-## Statistics
+Other formats (TextEE/OneIE, WikiEvents, CoNLL, Label Studio tasks), one command per split:
+`newsevents export DATASET_DIR --split train --to textee --out train.jsonl`."""
 
-{stats_markdown(stats)}
 
-## Event types
+def _ontology(schema: Schema) -> str:
+    event_rows = [[f"`{e.name}`", e.definition, ", ".join(e.role_names),
+                   " / ".join(str(e.mappings.get(k) or "-") for k in ("ace2005", "kairos", "plover"))]
+                  for e in schema.event_types]
+    roles: dict[str, list[str]] = {}
+    fillers: dict[str, set[str]] = {}
+    for e in schema.event_types:
+        for role in e.roles:
+            roles.setdefault(role.name, []).append(e.name)
+            fillers.setdefault(role.name, set()).update(role.entity_types + tuple(f"event {t}" for t in role.event_types))
+    role_rows = [[f"`{name}`", ", ".join(types), ", ".join(sorted(fillers[name])) or "-"] for name, types in sorted(roles.items())]
+    mention_rows = [[f"`{m.name}`", m.kind, m.definition] for m in schema.mention_types]
+    realis_rows = [[f"`{name}`", definition] for name, definition in schema.realis.items()]
+    return f"""The ontology is `annotation/schema.yaml` of the newsevents repository ({len(schema.event_types)} event types,
+{len(schema.mention_types)} entity and value types); these tables are generated from it.
 
-{_table(["type", "definition", "roles"], event_rows)}
+### Event types
 
-## Sources and licences
+{_table(["type", "definition", "roles", "ACE 2005 / KAIROS / PLOVER"], event_rows)}
 
-Each document keeps the licence of its text (`license` column) and links to its origin (`url`).
+### Roles
 
-{attribution}
-"""
+{_table(["role", "event types", "filled by"], role_rows)}
+
+### Entity and value types
+
+{_table(["type", "kind", "definition"], mention_rows)}
+
+### Realis
+
+{_table(["realis", "definition"], realis_rows)}"""
+
+
+def _selection(stats: CorpusStats) -> str:
+    sources = ", ".join(f"{name} ({count})" for name, count in stats.by_source.items())
+    return f"""Documents per source: {sources}. Wikipedia Current events items were drawn with a fixed seed, a
+fixed number a month, half from each portal section ("Armed conflicts and attacks", "Law and
+crime") where possible; Wikinews articles were read in date order and kept when their text reports
+events of the ontology, plus a few off-topic articles. Documents with no event of the ontology stay
+in as negative examples ({stats.documents - stats.annotated_documents} documents have no event).
+Neither source is sampled at random as a whole; the selection is recorded in the repository
+(`annotation/notes/`, `corpus/CHANGELOG.md`). Exact and near-duplicate documents (MinHash LSH)
+always share a split."""
+
+
+def _annotation(docs: CardDocs) -> str:
+    agreement = (f"Agreement of a blind second pass with the first, on the documents both annotated independently:\n\n{docs.agreement}"
+                 if docs.agreement else "No agreement figures were available when this version was built.")
+    return f"""Every annotator was an AI agent (a large language model) working from the project's guidelines
+(`annotation/GUIDELINES.md`), not a human expert. Spans were written by quoting the text and resolved
+to offsets by a tool that refuses missing, ambiguous or off-token quotes; every document was
+validated against the ontology. A second pass, blind to the first, covered a sample of documents;
+every disagreement was adjudicated into the gold (`annotation/adjudication.md`).
+
+{agreement}
+
+F1 is the evaluation harness's (exact spans); kappa is Cohen's kappa over token labels. Both passes
+come from one model family, which inflates agreement: read these as consistency figures, not as
+estimates of human agreement."""
+
+
+def _entity_layer(schema: Schema) -> str:
+    values = ", ".join(m.name for m in schema.mention_types if m.kind != "entity") or "none"
+    return f"""The entity layer is argument-centred: entity mentions are annotated where they fill an argument of an
+annotated event (and their coreferent mentions in the same document), not exhaustively, so the
+layer is not a general named-entity benchmark. Values ({values}) appear only as arguments. Mentions
+that overlap cannot be held by the IOB2 tags of the `sentences` config; they stay in `documents`."""
+
+
+def _splits(stats: CorpusStats, docs: CardDocs) -> str:
+    rules = docs.split_rules
+    sizes = ", ".join(f"`{name}` {part.documents}" for name, part in stats.splits.items())
+    text = f"Documents per split: {sizes}. The `validation` split is `dev` in the repository's `corpus/splits.jsonl`."
+    if rules.get("strategy") == "temporal":
+        cutoffs = rules.get("cutoffs") or {}
+        rows = [[name, bounds[0], bounds[1]] for name, bounds in sorted(cutoffs.items()) if len(bounds) == 2]
+        text += f"""
+
+Temporal, per source (ratios {", ".join(map(str, rules.get("ratios", [])))}): within each source the oldest documents are
+`train`, the next `validation`, the newest `test`, so that no model is trained on stories newer than
+those it is tested on. A document dated on or before a source's first cutoff is train, on or before
+the second validation, later test:
+
+{_table(["source", "train up to", "validation up to"], rows)}"""
+    elif rules.get("strategy"):
+        text += f" Strategy: {rules['strategy']} (salt {rules.get('salt')!r}, ratios {rules.get('ratios')})."
+    return text + "\n\nNew documents are placed by these rules; an assigned document never moves."
+
+
+def _limitations(stats: CorpusStats) -> str:
+    return f"""- Small: {stats.documents} documents; scores have wide confidence intervals (report bootstrap intervals).
+- English only; the editorial choices of Wikinews and of Wikipedia's Current events portal shape
+  what is reported and how (many Current events items are one to three sentences, so cross-sentence
+  coreference and hoppers come mostly from the Wikinews articles).
+- Annotated by AI agents and adjudicated by an AI agent; no human expert has reviewed the gold yet.
+- News about violence names real people accused of crimes: an arrest or an accusation is what the
+  text reports (with realis), not an established fact. Do not use the data to make decisions about
+  the people named in it."""
+
+
+def _attribution(sources: Mapping[str, str] | None) -> str:
+    lines = "\n".join(f"- **{name}**: {line}" for name, line in (sources or {}).items()) or "- see the `license` and `url` columns"
+    return f"""Every document keeps the licence of its text (`license` column), its origin (`url`) and the build's
+verdict that it may be redistributed (`redistributable`). The file `ATTRIBUTION` beside this card
+lists every document with its title, URL and licence.
+
+{lines}
+
+The annotations are under the Apache License 2.0, as the newsevents code."""
+
+
+def _version(schema: Schema, docs: CardDocs) -> str:
+    entry = docs.changelog or "No changelog entry was found for this version."
+    return f"""Dataset version {docs.version}; ontology `{schema.name}` {schema.version}; built with newsevents {__version__}.
+The full changelog is `corpus/CHANGELOG.md` of the repository.
+
+{entry}"""
+
+
+def split_card(card: str) -> tuple[dict[str, Any], str]:
+    """The YAML header (parsed) and the Markdown body of a card."""
+    if not card.startswith("---\n"):
+        return {}, card
+    end = card.find("\n---\n", 4)
+    if end < 0:
+        return {}, card
+    header = yaml.safe_load(card[4:end]) or {}
+    return (header if isinstance(header, dict) else {}), card[end + 5:]
+
+
+def check_card(card: str) -> list[str]:
+    """What a card lacks: missing YAML keys, empty ones, missing sections, configs without data files.
+
+    Returns one message per problem (empty when the card is complete).
+    """
+    header, body = split_card(card)
+    problems = [f"YAML key {key!r} is missing or empty" for key in CARD_YAML_KEYS if not header.get(key)]
+    headings = re.findall(r"^## (.+)$", body, flags=re.MULTILINE)
+    problems += [f"section {title!r} is missing" for title in CARD_SECTIONS if title not in headings]
+    configs = header.get("configs") or []
+    if configs and sum(1 for c in configs if c.get("default")) != 1:
+        problems.append("exactly one config needs default: true")
+    for config in configs:
+        if not config.get("data_files"):
+            problems.append(f"config {config.get('config_name')!r} has no data_files")
+    return problems

@@ -8,12 +8,14 @@ from pathlib import Path
 import typer
 
 from newsevents.ontology import load_schema
+from newsevents.paths import find_corpus
 from newsevents.console import console, errors, print_problems, progress_bar
-from newsevents.corpus.build import CorpusLayout, load_corpus, resolve_splits, write_dataset
-from newsevents.corpus.card import replace_stats_block, stats_markdown
-from newsevents.corpus.ingest import ingest as ingest_inputs
+from newsevents.corpus.build import CorpusLayout, check_output_dir, check_redistributable, load_corpus, resolve_splits, write_dataset
+from newsevents.corpus.card import card_docs, replace_stats_block, stats_markdown
+from newsevents.corpus.ingest import check_output_file, ingest as ingest_inputs
 from newsevents.corpus.leaks import check_leaks as find_leaks
 from newsevents.corpus.manifest import load_manifest
+from newsevents.corpus.publish_cli import texts as texts_command
 from newsevents.corpus.split import STRATEGIES, assign_splits, load_splits, save_splits
 from newsevents.corpus.stats import corpus_stats
 from newsevents.corpus.dedupe import find_duplicates
@@ -22,10 +24,9 @@ from newsevents.validation import validate_all
 
 app = typer.Typer(help="Build the corpus: ingest articles, validate, split, build the dataset.", no_args_is_help=True)
 
-CORPUS_OPTION = typer.Option(Path("corpus"), "--corpus", help="Corpus folder with manifest.jsonl, gold/ and splits.jsonl.")
+CORPUS_OPTION = typer.Option(None, "--corpus", help="Corpus folder with manifest.jsonl, gold/ and splits.jsonl (default: the nearest corpus/ in this folder or above, else the project's).", callback=lambda value: value if value is not None else find_corpus())
 TEXTS_OPTION = typer.Option([], "--texts", help="Text directory the manifest's text_file paths are relative to (repeatable).")
 SCHEMA_OPTION = typer.Option(None, "--schema", help="Ontology file (default: annotation/schema.yaml).")
-
 
 def _load_documents(corpus: Path, texts: list[Path], schema_path: Path | None):  # type: ignore[no-untyped-def]
     schema = load_schema(schema_path)
@@ -41,23 +42,27 @@ def ingest(
     id_prefix: str = typer.Option("", help="Put before every document id."),
     text_column: str = typer.Option("text", help="Text column of .jsonl/.csv inputs."),
     id_column: str = typer.Option("id", help="Id column of .jsonl/.csv inputs."),
-    max_bytes: int = typer.Option(10_000_000, help="Largest article accepted, in bytes."),
-    jobs: int = typer.Option(0, help="Worker processes; 0 = one per CPU."),
+    max_bytes: int = typer.Option(10_000_000, min=1, help="Largest article accepted, in bytes."),
+    jobs: int = typer.Option(0, min=0, help="Worker processes; 0 = one per CPU."),
 ) -> None:
     """Normalise and segment articles into a documents JSONL file.
 
     Bad files are reported one line each and skipped; the others are still ingested. Exit status 1
-    when any input failed.
+    when any input failed. A run that ingests no document leaves OUT as it was.
 
     Example: newsevents corpus ingest articles/ extra.html --out docs.jsonl
     """
+    check_output_file(out, inputs)
     with progress_bar("ingesting", None) as advance:
         result = ingest_inputs(
             inputs, id_prefix=id_prefix, text_column=text_column, id_column=id_column,
             max_bytes=max_bytes, jobs=jobs, progress=advance,
         )
-    write_documents(out, result.documents)
     print_problems("failed inputs", result.failures)
+    if not result.documents:
+        console.print(f"{result.summary}; {out} not written (left as it was)")
+        raise typer.Exit(1)
+    write_documents(out, result.documents)
     console.print(f"{result.summary}; wrote {out}")
     if result.failures:
         raise typer.Exit(1)
@@ -114,28 +119,36 @@ def split(
 @app.command()
 def build(
     texts: list[Path] = TEXTS_OPTION,
-    out: Path = typer.Option(..., "--out", "-o", help="Dataset folder to write (replaced atomically)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Dataset folder to write: new, empty, or written by an earlier build (replaced atomically)."),
     corpus: Path = CORPUS_OPTION,
     schema: Path | None = SCHEMA_OPTION,
+    local_only: bool = typer.Option(False, "--local-only", help="Allow texts whose licence does not allow redistribution; the card marks the folder local-only (never share it)."),
 ) -> None:
     """Join gold with texts, validate, and write a Hugging Face dataset folder (documents + sentences configs).
 
-    Refuses a text whose sha256 differs from the manifest's, a span whose text differs, and leaks
-    between splits. The folder loads offline with datasets.load_dataset(OUT, "documents").
+    Refuses a text whose sha256 differs from the manifest's, a span whose text differs, a document
+    without a stored split (run `newsevents corpus split` first), leaks between splits, and a text
+    whose licence does not allow redistribution (unless --local-only). OUT is replaced only when an
+    earlier build wrote it (its .newsevents-build.json lists every file in it). The folder loads
+    offline with datasets.load_dataset(OUT, "documents").
 
     Example: newsevents corpus build --texts ../shared/sources --out build/newsevents
     """
+    check_output_dir(out, keep=[corpus, *texts])
     schema_obj, documents = _load_documents(corpus, texts, schema)
     assignment, duplicates = resolve_splits(documents, CorpusLayout(corpus).splits)
+    check_redistributable(documents, local_only=local_only)
     leaks = find_leaks(documents, assignment, duplicates=duplicates)
     if print_problems("leaks between splits", leaks):
         raise typer.Exit(1)
-    report = write_dataset(documents, assignment, out, schema_obj, duplicates=duplicates)
+    report = write_dataset(documents, assignment, out, schema_obj, duplicates=duplicates, local_only=local_only,
+                           docs=card_docs(corpus, corpus.resolve().parent))
     print_problems("mentions the BIO view cannot hold (overlaps; kept in the documents config)", report.dropped_in_bio, limit=10)
     s = report.stats
     console.print(
         f"built {out}: {s.documents} documents ({', '.join(f'{k} {v.documents}' for k, v in s.splits.items())}), "
         f"{s.sentences} sentences, {s.tokens} tokens, {s.events} events, {s.arguments} arguments, {s.entities} entity mentions"
+        + ("; local-only: do not share it" if local_only else "")
     )
 
 
@@ -185,3 +198,6 @@ def check_leaks(
     if print_problems("leaks between splits", leaks):
         raise typer.Exit(1)
     console.print(f"no leaks: {len(docs)} documents, {len(duplicates.clusters)} duplicate clusters, each within one split")
+
+
+app.command(name="texts")(texts_command)

@@ -67,6 +67,26 @@ class IngestResult:
         return f"ingested {len(self.documents)} documents, {len(self.failures)} failed"
 
 
+def check_output_file(out: str | Path, inputs: Iterable[str | Path] = ()) -> None:
+    """Refuse an output path that ingestion may not write: a folder, or one of the inputs.
+
+    Raises
+    ------
+    NewsEventsError
+        One line naming the path and the fix.
+    """
+    out = Path(out)
+    if out.is_dir():
+        raise NewsEventsError("the output is a folder; --out takes the documents JSONL file to write", file=str(out))
+    existing = next((p for p in out.absolute().parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise NewsEventsError(f"{existing} is a file, so the output cannot be written there: choose another --out", file=str(out))
+    if out.exists():
+        for path in map(Path, inputs):
+            if path.exists() and path.is_file() and os.path.samefile(path, out):
+                raise NewsEventsError("the output is one of the inputs: choose another --out", file=str(out))
+
+
 def article_id(article: RawArticle, prefix: str = "") -> str:
     """The stable id of an article: its record id, else its file name without the suffix."""
     base = article.source_id if article.source_id else Path(article.meta["path"]).stem

@@ -39,6 +39,30 @@ from newsevents.paths import EXAMPLES
 
 _METADATA_KEYS = ("source", "url", "title", "date", "license")
 
+#: Text licences whose texts may be redistributed in a built or published dataset, as the manifest
+#: spells them (compared case-insensitively, spaces collapsed). Anything else, or no licence, may not.
+REDISTRIBUTABLE_LICENSES = ("CC BY 2.5", "CC BY 4.0", "CC BY-SA 4.0", "public domain")
+
+
+def _licence_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def redistributable(license: str | None) -> bool:
+    """Whether a text under ``license`` may go into a built or published dataset.
+
+    The one rule of the project: ``True`` for the licences of :data:`REDISTRIBUTABLE_LICENSES`
+    (case and spacing ignored), ``False`` for anything else, including a missing licence.
+
+    Example
+    -------
+    >>> redistributable("CC BY-SA 4.0"), redistributable("Public Domain"), redistributable(None)
+    (True, True, False)
+    >>> redistributable("third-party news text, user-supplied (bundled example only)")
+    False
+    """
+    return license is not None and _licence_key(license) in {_licence_key(name) for name in REDISTRIBUTABLE_LICENSES}
+
 
 @dataclass(frozen=True)
 class ManifestEntry:
@@ -58,6 +82,11 @@ class ManifestEntry:
     @property
     def meta(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in _METADATA_KEYS if getattr(self, k) is not None}
+
+    @property
+    def redistributable(self) -> bool:
+        """The verdict of :func:`redistributable` on this entry's licence."""
+        return redistributable(self.license)
 
 
 @dataclass(frozen=True)

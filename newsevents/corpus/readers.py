@@ -24,7 +24,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import os
 import re
 import unicodedata
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from newsevents.errors import FormatError
+from newsevents.jsonl import parse_json_line
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".csv", ".htm", ".html", ".jsonl", ".md", ".txt")
 
@@ -206,7 +206,7 @@ def _line_at(data: bytes, offset: int) -> int:
 
 
 def _too_large(size: int, max_bytes: int, what: str) -> str:
-    return f"{what} is {size:,} bytes, over the limit of {max_bytes:,} bytes; split it or raise max_bytes"
+    return f"{what} is {size:,} bytes, over the limit of {max_bytes:,} bytes; split it or raise the limit with --max-bytes"
 
 
 def _read_bytes(path: Path, max_bytes: int | None) -> bytes:
@@ -305,7 +305,7 @@ def _record_article(fields: dict[str, Any], path: Path, line: int, fmt: str, opt
     if options.text_column not in fields:
         raise FormatError(
             f"missing text {options.text_column!r}; keys present: {', '.join(map(repr, fields)) or 'none'}; "
-            "add it or choose the text column with text_column",
+            "add it or choose the text column with --text-column",
             field=options.text_column, **where,
         )
     text = fields[options.text_column]
@@ -352,10 +352,6 @@ def _unique_ids(articles: list[RawArticle], path: Path, options: _Options) -> li
     return articles
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _read_jsonl(path: Path, options: _Options) -> list[RawArticle]:
     data = _read_bytes(path, None)
     articles = []
@@ -363,14 +359,8 @@ def _read_jsonl(path: Path, options: _Options) -> list[RawArticle]:
     for line, record in enumerate(_decode(data, path).split("\n"), start=1):
         if not record.strip():
             continue
-        try:
-            fields = json.loads(record, parse_constant=_reject_constant)
-        except json.JSONDecodeError as err:
-            raise FormatError(
-                f"malformed JSON: {err.msg} at column {err.colno}; fix or remove the line", file=str(path), line=line
-            ) from None
-        except ValueError as err:
-            raise FormatError(f"malformed JSON: {err}; use null or a string", file=str(path), line=line) from None
+        # Malformed JSON, NaN, nesting too deep for Python and lone surrogates are refused with the line.
+        fields = parse_json_line(record, file=str(path), line_number=line)
         if not isinstance(fields, dict):
             raise FormatError(
                 f"expected a JSON object per line, got {type(fields).__name__}", file=str(path), line=line
@@ -419,7 +409,7 @@ def _csv_header(row: list[str], path: Path, line: int, options: _Options) -> lis
     if options.text_column not in row:
         raise FormatError(
             f"no text column {options.text_column!r} in the header (columns: {', '.join(map(repr, row))}); "
-            "the first row must name the columns; choose the text column with text_column",
+            "the first row must name the columns; choose the text column with --text-column",
             file=str(path), line=line, field=options.text_column,
         )
     return row

@@ -17,14 +17,16 @@ import typer
 from rich.table import Table
 
 from newsevents.ontology import load_schema
-from newsevents.console import console, errors
+from newsevents.console import console, errors, print_problems
 from newsevents.document import Document
-from newsevents.errors import NewsEventsError
-from newsevents.formats.loading import NATIVE_FORMAT, load_gold, load_predictions, located_in_predictions
+from newsevents.errors import NewsEventsError, ValidationError
+from newsevents.formats.loading import (
+    NATIVE_FORMAT, check_documents, load_gold_with_lines, load_predictions, located_in_predictions, problem_lines,
+)
 from newsevents.eval.metrics import metric_names
 from newsevents.eval.report import Report
 from newsevents.extractors import make_runner, run_extractor
-from newsevents.eval.score import check_predictions, score
+from newsevents.eval.score import check_predictions, input_warnings, score
 from newsevents.eval.statistics import DEFAULT_RESAMPLES
 from newsevents.jsonl import atomic_write, write_documents
 
@@ -32,19 +34,22 @@ app = typer.Typer(help="Evaluate extractors: score predictions, run an extractor
                   no_args_is_help=True)
 
 #: ``eval run`` options that choose the extractor, and the runner (newsevents.extractors) each one builds.
-RUNNER_OPTIONS = {"--predictions": "predictions", "--extractor": "python", "--command": "command", "--url": "http"}
+RUNNER_OPTIONS = {"--predictions": "predictions", "--extractor": "python", "--command": "command", "--url": "http",
+                  # Registered by newsevents.baselines (above this layer; the top-level CLI imports it), not named here.
+                  "--baseline": "baseline"}
 #: The files ``eval run`` writes into its --out folder.
 RUN_FILES = {"predictions": "predictions.jsonl", "json": "report.json", "markdown": "report.md", "html": "report.html"}
 
-GOLD_OPTION = typer.Option(..., "--gold", help="Gold: documents JSONL, a dataset folder (see --split), or a file in --gold-format.")
+GOLD_OPTION = typer.Option(..., "--gold", help="Gold: documents JSONL, a dataset folder (see --split), or a file in --gold-format. "
+                           "It is validated first (structure; types, roles and realis against --schema unless in another format).")
 SPLIT_OPTION = typer.Option(None, "--split", help="Split of a dataset folder; required when it has several.")
 GOLD_FORMAT_OPTION = typer.Option(NATIVE_FORMAT, "--gold-format", help="Format of --gold: newsevents, textee, wikievents or conll.")
 PRED_FORMAT_OPTION = typer.Option(NATIVE_FORMAT, "--pred-format", help="Format of the predictions: newsevents, textee, wikievents or conll.")
-SPAN_MODE_OPTION = typer.Option("exact", "--span-mode", help="exact (spans equal) or overlap (spans share a character).")
+SPAN_MODE_OPTION = typer.Option("exact", "--span-mode", help="exact (spans equal), overlap (spans share a character) or head (the prediction holds the gold head word and no other gold head).")
 SCHEMA_OPTION = typer.Option(None, "--schema", help="Ontology the labels are checked against (default: annotation/schema.yaml).")
 STRICT_OPTION = typer.Option(False, "--strict", help="Labels the ontology lacks are an error (default: scored as wrong and listed in the report).")
-BOOTSTRAP_OPTION = typer.Option(DEFAULT_RESAMPLES, "--bootstrap", help="Bootstrap resamples for the 95% intervals; 0 skips them.")
-SEED_OPTION = typer.Option(0, "--seed", help="Seed of the bootstrap.")
+BOOTSTRAP_OPTION = typer.Option(DEFAULT_RESAMPLES, "--bootstrap", min=0, help="Bootstrap resamples for the 95% intervals; 0 skips them.")
+SEED_OPTION = typer.Option(0, "--seed", min=0, help="Seed of the bootstrap (0 or more).")
 JSON_OPTION = typer.Option(None, "--json", help="Write the report as JSON here.")
 MARKDOWN_OPTION = typer.Option(None, "--markdown", help="Write the report as Markdown here.")
 HTML_OPTION = typer.Option(None, "--html", help="Write the report as HTML here.")
@@ -67,19 +72,37 @@ class Scoring:
                          strict_labels=self.strict, bootstrap=self.bootstrap, seed=self.seed)
 
 
-def _load_gold(gold: Path, split: str | None, gold_format: str) -> list[Document]:
-    documents = load_gold(gold, split=split, fmt=gold_format)
+def _load_gold(gold: Path, split: str | None, gold_format: str, schema: Path | None) -> list[Document]:
+    """Read the gold and check it before trusting it: every problem is listed, the first one is the error.
+
+    Gold in our format is checked against the ontology too; other formats keep their own type names
+    (KAIROS, ACE), so only their structure is checked.
+    """
+    documents, lines = load_gold_with_lines(gold, split=split, fmt=gold_format)
     if not documents:
-        raise NewsEventsError("no gold documents", file=str(gold))
+        raise NewsEventsError("no gold documents; give a file with at least one document", file=str(gold))
+    try:
+        check_documents(documents, file=gold, lines=lines, schema=load_schema(schema) if gold_format == NATIVE_FORMAT else None)
+    except ValidationError as err:
+        print_problems(f"problems in the gold {gold} (fix them before scoring against it)", problem_lines(err.problems, gold, lines))
+        raise
     return documents
+
+
+def print_warnings(warnings: Sequence[dict[str, str]], files: dict[str, Path]) -> None:
+    """Each warning of :func:`newsevents.eval.score.input_warnings` as one line on stderr, naming its file."""
+    for warning in warnings:
+        where = files.get(warning["code"])
+        errors.print(f"warning: {f'{where}: ' if where else ''}{warning['message']}")
 
 
 def _percent(value: float) -> str:
     return f"{100 * value:.1f}"
 
 
-def print_headline(report: Report) -> None:
-    """The headline metrics as a table on stdout; documents without prediction and unknown labels on stderr."""
+def print_headline(report: Report, files: dict[str, Path] | None = None) -> None:
+    """The headline metrics as a table on stdout; documents without prediction, unknown labels and
+    warnings on stderr (``files`` maps a warning code to the file it is about)."""
     table = Table(title="Scores (micro, %; 95% bootstrap interval of F1)", title_justify="left")
     for column in ("metric", "P", "R", "F1", "F1 95% CI", "gold", "pred", "match"):
         table.add_column(column, justify="left" if column == "metric" else "right")
@@ -97,6 +120,7 @@ def print_headline(report: Report) -> None:
     unknown = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in report.unknown_labels.items() if names)
     if unknown:
         errors.print(f"note: labels the ontology lacks, scored as wrong: {unknown}")
+    print_warnings(report.warnings, files or {})
 
 
 def write_reports(report: Report, outputs: dict[str, Path | None]) -> list[Path]:
@@ -142,10 +166,10 @@ def score_command(
 
     Example: newsevents eval score --gold build/newsevents --split test --pred predictions.jsonl --json report.json
     """
-    gold_docs = _load_gold(gold, split, gold_format)
+    gold_docs = _load_gold(gold, split, gold_format, schema)
     predictions, lines = load_predictions(pred, pred_format, reference=gold_docs)
     report = Scoring(span_mode, schema, strict, bootstrap, seed).score(gold_docs, predictions, pred, lines)
-    print_headline(report)
+    print_headline(report, {"no_predictions": pred, "no_gold_events": gold})
     _done(write_reports(report, {"json": json_out, "markdown": markdown_out, "html": html_out}))
 
 
@@ -156,10 +180,11 @@ def run_command(
     gold_format: str = GOLD_FORMAT_OPTION,
     predictions: Path | None = typer.Option(None, "--predictions", help="A predictions JSONL file made earlier."),
     extractor: str | None = typer.Option(None, "--extractor", help="module:attr of an object with predict(documents), or a callable."),
+    baseline: str | None = typer.Option(None, "--baseline", help="A baseline name (its shipped model: lexicon, crf) or a model folder (newsevents baselines train)."),
     command: str | None = typer.Option(None, "--command", help="A command reading documents JSONL on stdin, writing predictions JSONL on stdout."),
     url: str | None = typer.Option(None, "--url", help='An HTTP endpoint answering POST {"documents": [...]} with {"predictions": [...]}.'),
-    timeout: float | None = typer.Option(None, "--timeout", help="Seconds: --command is killed after it; --url waits this long per request (default 60)."),
-    retries: int | None = typer.Option(None, "--retries", help="--url: further attempts after a connection error or a 5xx answer (default 3)."),
+    timeout: float | None = typer.Option(None, "--timeout", min=0.001, help="Seconds: --command is killed after it; --url waits this long per request (default 60)."),
+    retries: int | None = typer.Option(None, "--retries", min=0, help="--url: further attempts after a connection error or a 5xx answer (default 3)."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for predictions.jsonl, report.json, report.md and report.html."),
     span_mode: str = SPAN_MODE_OPTION,
     schema: Path | None = SCHEMA_OPTION,
@@ -169,26 +194,26 @@ def run_command(
 ) -> None:
     """Run an extractor on the gold texts (gold annotations removed), save its predictions and score them.
 
-    Give exactly one of --predictions, --extractor, --command and --url. OUT/predictions.jsonl can be
+    Give exactly one of --predictions, --extractor, --command, --url and --baseline. OUT/predictions.jsonl can be
     re-scored with `newsevents eval score`; the reports carry the run facts (runner, seconds,
     documents per second, peak memory and what it measures, the command's stderr) under "run".
 
     Example: newsevents eval run --gold build/newsevents --split test --command "python my_extractor.py" --out runs/mine
     """
-    chosen = {flag: value for flag, value in zip(RUNNER_OPTIONS, (predictions, extractor, command, url)) if value is not None}
+    chosen = {flag: value for flag, value in zip(RUNNER_OPTIONS, (predictions, extractor, command, url, baseline)) if value is not None}
     if len(chosen) != 1:
         given = f"got {', '.join(chosen)}" if chosen else "got none"
         raise NewsEventsError(f"give exactly one of {', '.join(RUNNER_OPTIONS)} ({given})")
     (flag, target), = chosen.items()
     runner = make_runner(RUNNER_OPTIONS[flag], str(target), timeout=timeout, retries=retries)
-    gold_docs = _load_gold(gold, split, gold_format)
+    gold_docs = _load_gold(gold, split, gold_format, schema)
     result = run_extractor(runner, gold_docs)
     saved = out / RUN_FILES["predictions"]
     write_documents(saved, result.predictions)
     lines = {d.id: line for line, d in enumerate(result.predictions, start=1)}
     report = Scoring(span_mode, schema, strict, bootstrap, seed).score(gold_docs, result.predictions, saved, lines)
     report.run = {"gold": str(gold), "split": split, **result.to_dict()}
-    print_headline(report)
+    print_headline(report, {"no_predictions": saved, "no_gold_events": gold})
     memory = "not measured" if result.peak_memory_mb is None else f"{result.peak_memory_mb:.1f} MiB peak"
     console.print(f"ran {result.runner['name']} on {len(gold_docs)} documents in {result.seconds:.2f} s "
                   f"({result.documents_per_second:.1f} documents/s, memory {memory})")
@@ -205,7 +230,8 @@ def compare_command(
     gold_format: str = GOLD_FORMAT_OPTION,
     pred_format: str = PRED_FORMAT_OPTION,
     span_mode: str = SPAN_MODE_OPTION,
-    bootstrap: int = typer.Option(DEFAULT_RESAMPLES, "--bootstrap", help="Paired bootstrap resamples."),
+    schema: Path | None = SCHEMA_OPTION,
+    bootstrap: int = typer.Option(DEFAULT_RESAMPLES, "--bootstrap", min=1, help="Paired bootstrap resamples (1 or more)."),
     seed: int = SEED_OPTION,
     json_out: Path | None = JSON_OPTION,
     markdown_out: Path | None = MARKDOWN_OPTION,
@@ -216,13 +242,16 @@ def compare_command(
     """
     from newsevents.eval import compare as comparing, render
 
-    gold_docs = _load_gold(gold, split, gold_format)
+    gold_docs = _load_gold(gold, split, gold_format, schema)
     systems = []
     for path in (system_a, system_b):
         predictions, lines = load_predictions(path, pred_format, reference=gold_docs)
         with located_in_predictions(path, lines):
             check_predictions(gold_docs, predictions)
         systems.append(predictions)
+        warnings = [w for w in input_warnings(gold_docs, predictions) if w["code"] == "no_predictions"]
+        print_warnings(warnings, {"no_predictions": path})
+    print_warnings([w for w in input_warnings(gold_docs, systems[0]) if w["code"] == "no_gold_events"], {"no_gold_events": gold})
     comparison = comparing.compare(gold_docs, systems[0], systems[1], resamples=bootstrap, seed=seed, span_mode=span_mode)
     markdown = render.comparison_markdown(comparison)
     console.print(markdown, markup=False)

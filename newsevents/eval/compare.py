@@ -115,8 +115,8 @@ def compare(
     With no gold document every F1 and delta is 0, every interval ``(0, 0)`` and every p-value 1.
     """
     rule = span_rule(span_mode)  # an unknown mode raises, listing the valid ones
-    if resamples < 1:
-        raise NewsEventsError(f"resamples must be at least 1, got {resamples}")
+    if resamples < 1 or seed < 0:
+        raise NewsEventsError(f"resamples must be at least 1 and seed 0 or more, got resamples={resamples}, seed={seed}")
     gold = list(gold)
     counts = []   # per system: (n_documents, n_metrics, 3)
     for predictions in (predictions_a, predictions_b):

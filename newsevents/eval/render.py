@@ -195,6 +195,9 @@ def comparison_blocks(comparison: Comparison) -> list[Block]:
 def report_blocks(report: Report, comparison: Comparison | None = None, *, figures: bool = False) -> list[Block]:
     """Everything a rendered report shows, in order; ``figures`` draws the PNG figures too."""
     blocks: list[Block] = [Heading("Evaluation report", 1), Paragraph(_summary(report))]
+    if report.warnings:
+        blocks += [Heading("Warnings"), Table(("warning", "what it means"),
+                                              tuple((w["code"], w["message"]) for w in report.warnings))]
     blocks += _metric_blocks(report)
     blocks += _label_blocks("Per event type", "event type", report.per_type, figures)
     blocks += _label_blocks("Per role", "role", report.per_role, False)

@@ -26,6 +26,9 @@ from newsevents.errors import FormatError, NewsEventsError
 from newsevents.registry import Registry, UnknownNameError
 
 logger = logging.getLogger("newsevents.formats")
+# A library logs for applications that configure logging; without this, Python's last-resort handler
+# printed every warning to stderr, beside the command line's own report of the same thing.
+logger.addHandler(logging.NullHandler())
 
 #: The layers a format may keep through a round trip (the vocabulary of :attr:`Format.lossless`).
 LAYERS = {
@@ -427,6 +430,35 @@ def token_mentions(obj: dict[str, Any], count: int, scope: str) -> tuple[list[To
             arguments.append((role, target))
         events.append(TokenMention(event_id, type_, start, end, tuple(arguments)))
     return entities, events
+
+
+def looks_like(obj: Any) -> str | None:
+    """The registered format whose lines have the keys of ``obj`` (a parsed JSONL line), if one clearly does.
+
+    ``textee``: a ``wnd_id`` (one window a line), or ``doc_id`` with prediction ``events``;
+    ``wikievents``: ``doc_id`` with WikiEvents ``sentences`` (``[[token, start, end], ...], text]``) and
+    no ``wnd_id``; ``newsevents``: ``id`` and ``text`` and no ``doc_id``. ``None`` otherwise.
+    """
+    if not isinstance(obj, dict):
+        return None
+    if "wnd_id" in obj or ("doc_id" in obj and "events" in obj and "event_mentions" not in obj):
+        return "textee"
+    sentences = obj.get("sentences")
+    if "doc_id" in obj and isinstance(sentences, list) and sentences and isinstance(sentences[0], list) \
+            and len(sentences[0]) == 2 and isinstance(sentences[0][1], str):
+        return "wikievents"
+    if "id" in obj and "text" in obj and "doc_id" not in obj:
+        return "newsevents"
+    return None
+
+
+def wrong_format(obj: Any, fmt: str) -> FormatError | None:
+    """An error saying that ``obj`` looks like another format than ``fmt`` (see :func:`looks_like`), or ``None``."""
+    guess = looks_like(obj)
+    if guess is None or guess == fmt or guess not in FORMATS:
+        return None
+    return FormatError(f"this is not {fmt} input: the line looks like the {guess} format ({FORMATS.get(guess).description}); "
+                       f"read the file as {guess} (convert --from {guess}, eval --gold-format/--pred-format {guess})")
 
 
 @contextmanager

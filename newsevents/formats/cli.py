@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from newsevents.console import console, print_problems
-from newsevents.errors import NewsEventsError
+from newsevents.errors import NewsEventsError, ValidationError
 
 
 def _route_options(source_format: str, target_format: str, options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -47,15 +47,25 @@ def convert(
 ) -> None:
     """Convert documents between formats; list every annotation the target format cannot hold.
 
+    What was read is validated first (offsets, span texts, references, unique ids; not the ontology,
+    since other formats keep their own type names): any problem is listed and nothing is written.
     Dropped annotations (event-valued arguments, spans over two sentences, overlapping BIO spans) are
     listed on stderr; the conversion still succeeds.
 
     Example: newsevents convert gold.jsonl gold.textee.jsonl --from newsevents --to textee
     """
     from newsevents import formats
+    from newsevents.formats.loading import check_documents, problem_lines
 
     read_options, write_options = _route_options(from_format, to_format, {"coref_path": coref, "layer": layer})
     documents = formats.read(source, from_format, **read_options)
+    if not documents:
+        raise NewsEventsError(f"no documents: the file holds no {from_format} record; nothing to convert", file=str(source))
+    try:
+        check_documents(documents, file=source)
+    except ValidationError as err:
+        print_problems(f"problems in {source} (nothing was written)", problem_lines(err.problems, source, {}))
+        raise
     report = formats.write(target, documents, to_format, **write_options)
     print_problems(f"annotations {to_format} cannot hold, dropped", report.dropped, limit=20)
     console.print(report.summary())

@@ -34,15 +34,20 @@ with that trigger and no arguments (``layer="triggers"``, ids ``E1``, ``E2``...)
 ``-DOCSTART-`` form a document named after the file; a ``-DOCSTART-`` without an id gets
 ``<file stem>-<n>``.
 
+With ``reference`` (the documents the file was written from, or their gold; ``newsevents eval
+score --pred-format conll`` passes the gold), each document's tokens are found in order in the
+reference document of the same id, and the result is that document with its entities and events
+replaced by the spans read: offsets are then exactly the reference's, whatever the whitespace.
+
 Loses: everything but tokens, sentence boundaries and the spans and types of one layer; the text's
-whitespace (offsets survive only when tokens were separated by single spaces and sentences by one
-character).
+whitespace, unless ``reference`` (offsets survive otherwise only when tokens were separated by single
+spaces and sentences by one character).
 """
 
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -55,12 +60,13 @@ from newsevents.formats._base import (
     Format,
     TextAssembler,
     TokenIndex,
+    align_tokens,
     choice,
     reading,
     register,
     token_windows,
 )
-from newsevents.errors import FormatError
+from newsevents.errors import FormatError, suggest
 from newsevents.jsonl import atomic_write
 
 DOCSTART = "-DOCSTART-"
@@ -73,23 +79,33 @@ class _Parsed:
     """One document while it is read: sentences of ``(token, tag)``."""
 
     id: str
+    line: int | None = None  # of its -DOCSTART- line
     sentences: list[list[tuple[str, str]]] = field(default_factory=lambda: [[]])
 
-    def build(self, layer: str) -> Document:
+    def build(self, layer: str, reference: Document | None = None) -> Document:
+        """The document read; with ``reference``, its tokens are found in the reference's text instead."""
         assembler = TextAssembler("\n")
         spans: list[tuple[str, int, int]] = []
+        cursor = 0
         for sentence in self.sentences:
             if sentence:
-                offsets = assembler.add([token for token, _ in sentence])
+                tokens = [token for token, _ in sentence]
+                if reference is None:
+                    offsets = assembler.add(tokens)
+                else:
+                    offsets = align_tokens(tokens, reference.text, cursor, seek_first=True)
+                    cursor = offsets[-1][1]
                 spans += [(label, offsets[first][0], offsets[last - 1][1])
                           for label, first, last in tags_to_spans([tag for _, tag in sentence])]
-        text = assembler.text
+        text = assembler.text if reference is None else reference.text
         entities: tuple[EntityMention, ...] = ()
         events: tuple[EventMention, ...] = ()
         if layer == "entities":
             entities = tuple(EntityMention(f"T{n}", label, s, e, text[s:e]) for n, (label, s, e) in enumerate(spans, 1))
         else:
             events = tuple(EventMention(f"E{n}", label, Span(s, e, text[s:e])) for n, (label, s, e) in enumerate(spans, 1))
+        if reference is not None:
+            return replace(reference, entities=entities, events=events)
         return Document(self.id, text, sentences=tuple(assembler.sentences), tokens=tuple(assembler.tokens),
                         entities=entities, events=events)
 
@@ -117,7 +133,7 @@ def _parse(path: Path) -> list[_Parsed]:
                 current.sentences.append([])
         elif line.startswith(DOCSTART) and "\t" not in line:
             # The id is everything after "-DOCSTART- ", kept as it is.
-            documents.append(_Parsed(line[len(DOCSTART) + 1:] or f"{path.stem}-{len(documents) + 1}"))
+            documents.append(_Parsed(line[len(DOCSTART) + 1:] or f"{path.stem}-{len(documents) + 1}", number))
         else:
             if current is None:
                 current = _Parsed(path.stem)
@@ -141,10 +157,36 @@ class CoNLL(Format):
     #: Of "entities" and "triggers", only the layer written survives, and without arguments.
     lossless = ("sentences", "tokens", "entities", "triggers")
 
-    def read(self, path: str | Path, *, layer: str = "triggers") -> list[Document]:
-        """Read BIO tags of ``layer`` (``"triggers"`` or ``"entities"``) into documents (lossy)."""
+    def read(
+        self, path: str | Path, *, layer: str = "triggers",
+        reference: Iterable[Document] | Mapping[str, Document] | None = None,
+    ) -> list[Document]:
+        """Read BIO tags of ``layer`` (``"triggers"`` or ``"entities"``) into documents (lossy).
+
+        Parameters
+        ----------
+        layer : {"triggers", "entities"}, default "triggers"
+        reference : documents or {id: document}, optional
+            The documents the file was written from (or their gold): each ``-DOCSTART-`` id must be one
+            of them, its tokens are found in order in that document's text, and the result is that
+            document with its entities and events replaced by the spans read. Offsets are then exactly
+            the reference's, whatever the whitespace.
+        """
         choice("layer", layer, LAYER_CHOICES)
-        return [parsed.build(layer) for parsed in _parse(Path(path))]
+        path = Path(path)
+        parsed = _parse(path)
+        if reference is None:
+            return [p.build(layer) for p in parsed]
+        references = dict(reference) if isinstance(reference, Mapping) else {d.id: d for d in reference}
+        documents = []
+        for p in parsed:
+            with reading(path, p.line, p.id):
+                if p.id not in references:
+                    named = "no -DOCSTART- line names it" if p.line is None else f"its -DOCSTART- line names {p.id!r}"
+                    raise FormatError(f"document {p.id!r} is not among the {len(references)} reference documents "
+                                      f"({named}); {suggest(p.id, sorted(references)) if references else 'there are none'}")
+                documents.append(p.build(layer, references[p.id]))
+        return documents
 
     def write(
         self, path: str | Path, documents: Iterable[Document], *, layer: str = "triggers", alignment: str = "strict",

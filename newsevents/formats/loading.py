@@ -26,12 +26,32 @@ from typing import Any
 from newsevents.errors import suggest
 from newsevents.document import Document
 from newsevents.errors import FormatError, NewsEventsError, ValidationError
-from newsevents.jsonl import read_documents, read_records
+from newsevents.formats._base import wrong_format
+from newsevents.jsonl import read_records
+from newsevents.ontology import Schema
+from newsevents.validation import Problem, validate_all
 
 #: The project's own format: documents JSONL (or, for gold, a dataset folder).
 NATIVE_FORMAT = "newsevents"
 #: The dataset config that holds whole documents.
 DOCUMENTS_CONFIG = "documents"
+#: Split names of ``corpus/splits.jsonl`` -> the names a built or published dataset uses (what Hub
+#: users expect). Readers of a dataset folder accept either name.
+PUBLISHED_SPLIT_NAMES = {"train": "train", "dev": "validation", "test": "test"}
+
+
+def dataset_split_name(split: str, available: Sequence[str]) -> str:
+    """The split of a dataset folder meant by ``split``: ``"dev"`` and ``"validation"`` name the same one.
+
+    Example
+    -------
+    >>> dataset_split_name("dev", ["train", "validation", "test"]), dataset_split_name("validation", ["dev"])
+    ('validation', 'dev')
+    """
+    if split in available:
+        return split
+    aliases = {"dev": "validation", "validation": "dev"}
+    return aliases[split] if aliases.get(split) in available else split
 
 
 def document_from_record(obj: Any, *, source: str, line: int | None = None) -> Document:
@@ -48,6 +68,9 @@ def document_from_record(obj: Any, *, source: str, line: int | None = None) -> D
         return Document.from_dict(obj)
     except NewsEventsError as err:
         doc_id = obj.get("id") if isinstance(obj.get("id"), str) else None
+        mismatch = wrong_format(obj, NATIVE_FORMAT)
+        if mismatch is not None:  # a TextEE or WikiEvents line: say so rather than which key is missing
+            err = mismatch
         raise err.located(file=source, line=line, document=doc_id) from None
 
 
@@ -61,7 +84,8 @@ def load_dataset_split(path: str | Path, split: str | None = None) -> list[Docum
     """The documents of one split of a dataset folder's ``documents`` config.
 
     ``split`` may be left out only when the folder has a single split; otherwise the error lists
-    the splits. The folder is read offline into a temporary cache that is deleted afterwards.
+    the splits. ``"dev"`` and ``"validation"`` name the same split (:func:`dataset_split_name`).
+    The folder is read offline into a temporary cache that is deleted afterwards.
     """
     import datasets
 
@@ -78,6 +102,7 @@ def load_dataset_split(path: str | Path, split: str | None = None) -> list[Docum
             if len(splits) != 1:
                 raise NewsEventsError(f"the dataset has several splits ({', '.join(splits)}); choose one with --split", file=str(path))
             split = splits[0]
+        split = dataset_split_name(split, splits)
         if split not in loaded:
             raise NewsEventsError(f"the dataset has no split {split!r}; {suggest(split, splits)}", file=str(path))
         table = loaded[split]
@@ -94,6 +119,7 @@ def load_gold(path: str | Path, *, split: str | None = None, fmt: str = NATIVE_F
         ``newsevents corpus build``); or, with ``fmt``, any input the format reads.
     split : str, optional
         For a dataset folder: the split to score against. Required when the folder has several.
+        ``"dev"`` and ``"validation"`` are the same split.
     fmt : str, default "newsevents"
         A name of the format registry (:mod:`newsevents.formats`).
     **format_options
@@ -104,19 +130,59 @@ def load_gold(path: str | Path, *, split: str | None = None, fmt: str = NATIVE_F
     NewsEventsError
         A missing file, a malformed line (naming file and line), an unknown split or format, or
         ``split`` given for an input that is not a dataset folder.
+
+    Notes
+    -----
+    This reads; it does not check the annotations: :func:`check_documents` does.
     """
+    return load_gold_with_lines(path, split=split, fmt=fmt, **format_options)[0]
+
+
+def load_gold_with_lines(
+    path: str | Path, *, split: str | None = None, fmt: str = NATIVE_FORMAT, **format_options: Any,
+) -> tuple[list[Document], dict[str, int]]:
+    """:func:`load_gold`, plus the 1-based line of each document id in a documents JSONL file
+    (the first line of an id given twice); the mapping is empty for other inputs."""
     path = Path(path)
     if fmt == NATIVE_FORMAT and is_dataset_folder(path):
-        return load_dataset_split(path, split)
+        return load_dataset_split(path, split), {}
     if split is not None:
         raise NewsEventsError(f"--split {split} applies to a dataset folder (a directory with README.md), not to this input", file=str(path))
     if fmt == NATIVE_FORMAT:
         if path.is_dir():
             raise FormatError("a directory without README.md is not a dataset folder; give a documents JSONL file or a built dataset", file=str(path))
-        return list(read_documents(path))
+        documents, lines = [], {}
+        for line, obj in read_records(path):
+            document = document_from_record(obj, source=str(path), line=line)
+            documents.append(document)
+            lines.setdefault(document.id, line)
+        return documents, lines
     from newsevents import formats
 
-    return formats.read(path, fmt, **format_options)
+    return formats.read(path, fmt, **format_options), {}
+
+
+def check_documents(
+    documents: Sequence[Document], *, file: str | Path, lines: Mapping[str, int] | None = None, schema: Schema | None = None,
+) -> list[Problem]:
+    """Check documents read from ``file`` before they are trusted (gold before scoring, the input of a
+    conversion): every problem of :func:`newsevents.validation.validate_all`.
+
+    Structure always (offsets in range, span texts equal to the text, references that resolve, unique
+    ids...); with ``schema``, the ontology too (types, roles, realis values). Raises
+    :class:`~newsevents.errors.ValidationError` located at the first problem (``file``, its document's
+    line from ``lines``, document, field) and holding them all in ``problems``; returns ``[]``
+    when the documents are valid.
+    """
+    problems = validate_all(documents, schema)
+    if problems:
+        raise locate(ValidationError(problems), file, lines or {})
+    return problems
+
+
+def problem_lines(problems: Sequence[Problem], file: str | Path, lines: Mapping[str, int]) -> list[str]:
+    """Each problem as one line starting with ``file:line`` of its document (``file`` alone when unknown)."""
+    return [f"{file}:{lines[p.document]}, {p}" if p.document in lines else f"{file}, {p}" for p in problems]
 
 
 def load_predictions(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from newsevents.document import Document
 from newsevents.formats._base import LAYERS, ConversionReport, Format, register
-from newsevents.jsonl import read_documents, write_documents
+from newsevents.jsonl import read_records, write_documents
 
 
 @register
@@ -20,7 +20,9 @@ class Native(Format):
     lossless = tuple(LAYERS)
 
     def read(self, path: str | Path) -> list[Document]:
-        return list(read_documents(path))
+        from newsevents.formats.loading import document_from_record
+
+        return [document_from_record(obj, source=str(path), line=line) for line, obj in read_records(path)]
 
     def write(self, path: str | Path, documents: Iterable[Document]) -> ConversionReport:
         documents = list(documents)

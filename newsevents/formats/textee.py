@@ -28,8 +28,14 @@ role], ...]}]}``; each distinct argument span becomes an entity mention of type 
 
 Writing
 -------
-``window="sentence"`` (default) writes one line per sentence with tokens, ``"document"`` one line per
-document. Spans map onto tokens with ``alignment`` (``"strict"``: a span off token boundaries raises
+``window`` chooses what a line is: ``"document"`` (default) one line per document, as TextEE's
+WikiEvents preprocessing writes when a document fits its window; ``"sentence"`` one line per sentence;
+``"tokens:N"`` consecutive whole sentences packed into windows of at most ``N`` tokens (TextEE's
+multi-sentence segments; a sentence longer than ``N`` is a window of its own, never cut). ``wnd_id``
+is ``f"{doc_id}_{i}"``, ``i`` counting the windows of the document from 0, as in TextEE. The
+harness keys tuples by document; TextEE keys them by window, so the two agree exactly when no
+argument crosses a window: with ``"document"`` none does. ``drop_log`` (a path) gets one JSON line
+per dropped item (document, mention, reason, message): the ids of every argument that had to go. Spans map onto tokens with ``alignment`` (``"strict"``: a span off token boundaries raises
 :class:`~newsevents.formats.ConversionError` naming document and mention; ``"expand"`` widens it).
 The report's ``dropped`` lists what TextEE cannot hold: event-valued arguments (``event_argument``),
 mentions over two windows (``crosses_window``), arguments whose filler is in another window
@@ -60,6 +66,7 @@ from typing import Any
 from newsevents.errors import suggest
 from newsevents.document import Argument, Document, EntityMention, EventMention, Span, _optional, _require
 from newsevents.formats._base import (
+    ConversionError,
     ConversionReport,
     Dropped,
     Format,
@@ -67,6 +74,7 @@ from newsevents.formats._base import (
     Located,
     TextAssembler,
     TokenIndex,
+    TokenWindow,
     align_tokens,
     check_argument_targets,
     choice,
@@ -77,11 +85,41 @@ from newsevents.formats._base import (
     token_bounds,
     token_mentions,
     token_windows,
+    wrong_format,
 )
 from newsevents.errors import FormatError
 from newsevents.jsonl import read_records, write_records
 
-WINDOWS = ("sentence", "document")
+WINDOWS = ("sentence", "document", "tokens:N")
+
+
+def parse_window(window: str) -> tuple[str, int | None]:
+    """``"document"`` / ``"sentence"`` -> ``(unit, None)``; ``"tokens:N"`` -> ``("tokens", N)``.
+
+    Raises :class:`~newsevents.formats.ConversionError` naming the choices for anything else.
+    """
+    if isinstance(window, str) and window.startswith("tokens:"):
+        size = window.partition(":")[2]
+        if size.isdigit() and int(size) > 0:
+            return "tokens", int(size)
+        raise ConversionError(f"option window={window!r}: N in tokens:N must be a positive whole number of tokens, "
+                              "for example tokens:400")
+    return choice("window", window, WINDOWS), None
+
+
+def packed_windows(document: Document, size: int) -> list[TokenWindow]:
+    """Consecutive whole sentences of ``document`` packed into windows of at most ``size`` tokens.
+
+    A sentence longer than ``size`` is a window by itself (never cut: a cut could split a span).
+    """
+    windows: list[TokenWindow] = []
+    for sentence in token_windows(document, "sentence"):
+        last = windows[-1] if windows else None
+        if last is not None and sentence.last - last.first <= size:
+            windows[-1] = TokenWindow(last.index, last.start, sentence.end, last.first, sentence.last)
+        else:
+            windows.append(TokenWindow(len(windows), sentence.start, sentence.end, sentence.first, sentence.last))
+    return windows
 
 
 def _span(index: TokenIndex, at: Located) -> dict[str, Any]:
@@ -164,7 +202,7 @@ class _MergedDocument:
 class TextEE(Format):
     name = "textee"
     description = "TextEE / OneIE JSONL: one window (sentence or document) per line, token offsets"
-    #: "sentences" with window="sentence"; "arguments" within one window (every one with window="document").
+    #: "sentences" with window="sentence"; "arguments" within one window (every one with the default window="document").
     lossless = ("sentences", "tokens", "entities", "triggers", "arguments")
 
     def read(
@@ -195,6 +233,9 @@ class TextEE(Format):
         for line, obj in read_records(path):
             doc_id = obj.get("doc_id") if isinstance(obj.get("doc_id"), str) else None
             with reading(path, line, doc_id):
+                mismatch = wrong_format(obj, self.name)
+                if mismatch is not None:
+                    raise mismatch
                 doc_id = _require(obj, "doc_id", str, "")
                 if doc_id not in merged:
                     if references is not None and doc_id not in references:
@@ -205,25 +246,34 @@ class TextEE(Format):
         return [m.build() for m in merged.values()]
 
     def write(
-        self, path: str | Path, documents: Iterable[Document], *, window: str = "sentence", alignment: str = "strict",
+        self, path: str | Path, documents: Iterable[Document], *, window: str = "document", alignment: str = "strict",
+        drop_log: str | Path | None = None,
     ) -> ConversionReport:
         """Write one line per window; returns the report with what TextEE could not hold.
 
         Parameters
         ----------
-        window : {"sentence", "document"}, default "sentence"
+        window : {"document", "sentence", "tokens:N"}, default "document"
+            What one line is (see the module docstring).
         alignment : {"strict", "contract", "expand"}, default "strict"
+        drop_log : path, optional
+            Write one JSON line per dropped item there (``document``, ``mention``, ``reason``,
+            ``message``); nothing is written when nothing was dropped.
         """
-        choice("window", window, WINDOWS)
+        unit, size = parse_window(window)
         documents = list(documents)
         dropped: list[Dropped] = []
-        records = [r for document in documents for r in self._records(document, window, alignment, dropped)]
+        records = [r for document in documents for r in self._records(document, unit, alignment, dropped, size)]
         count = write_records(path, records)
+        if drop_log is not None and dropped:
+            write_records(drop_log, [{"document": d.document, "mention": d.mention, "reason": d.reason, "message": d.message}
+                                     for d in dropped])
         return self.report([path], len(documents), count, dropped)
 
-    def _records(self, document: Document, unit: str, alignment: str, dropped: list[Dropped]) -> Iterator[dict[str, Any]]:
+    def _records(self, document: Document, unit: str, alignment: str, dropped: list[Dropped],
+                 size: int | None = None) -> Iterator[dict[str, Any]]:
         check_argument_targets(document)
-        windows = token_windows(document, unit)
+        windows = packed_windows(document, size) if unit == "tokens" and size is not None else token_windows(document, unit)
         index = TokenIndex(document, windows, alignment)
         entities: list[list[dict[str, Any]]] = [[] for _ in windows]
         events: list[list[dict[str, Any]]] = [[] for _ in windows]

@@ -73,6 +73,7 @@ from newsevents.formats._base import (
     string_list,
     token_mentions,
     token_windows,
+    wrong_format,
 )
 from newsevents.errors import FormatError
 from newsevents.jsonl import read_records, write_records
@@ -220,10 +221,20 @@ class WikiEvents(Format):
     def read(self, path: str | Path, *, coref_path: str | Path | None = None) -> list[Document]:
         """Read documents, and clusters from ``coref_path`` (default: ``<stem>.coref.jsonl`` if it exists)."""
         documents = []
+        first_line: dict[str, int] = {}
         for line, obj in read_records(path):
             doc_id = obj.get("doc_id") if isinstance(obj.get("doc_id"), str) else None
             with reading(path, line, doc_id):
-                documents.append(_document(obj))
+                mismatch = wrong_format(obj, self.name)
+                if mismatch is not None:
+                    raise mismatch
+                document = _document(obj)
+                if document.id in first_line:
+                    raise FormatError(f"document {document.id!r} is already on line {first_line[document.id]}; WikiEvents "
+                                      "has one document a line (a file with one window a line is textee: read it as textee)",
+                                      field="doc_id")
+                first_line[document.id] = line
+                documents.append(document)
         if coref_path is None and default_coref_path(path).exists():
             coref_path = default_coref_path(path)
         return _read_clusters(Path(coref_path), documents) if coref_path is not None else documents
