@@ -22,6 +22,7 @@ from newsevents.demo import demo
 from newsevents.errors import NewsEventsError
 from newsevents.eval.cli import app as eval_app
 from newsevents.formats.cli import convert
+import newsevents.llm  # noqa: F401  (registers the llm runner of eval run)
 
 #: Exit status of a command that ran and found problems in its input.
 EXIT_PROBLEMS = 1

@@ -6,14 +6,17 @@
    and split live beside the text, in the example corpus :data:`EXAMPLE_CORPUS`.
 3. Build a local-only Hugging Face dataset folder ``OUT/dataset`` (its card says it must not be
    shared) and load it back with ``load_dataset``.
-4. Extract events with the trigger-lexicon baseline (schema hints only, nothing learned from the
-   gold) into ``OUT/predictions.jsonl`` and score them: ``OUT/report.json``, ``.md``, ``.html``.
-   The schema's trigger hints were written with the seed article in view, so these numbers show
-   the pipeline working, not how good a baseline is.
+4. Extract events with the shipped ``crf`` baseline (trained on the corpus's train split, which the
+   seed is not part of) into ``OUT/predictions.jsonl`` and score them: ``OUT/report.json``, ``.md``,
+   ``.html``. One article gives no interval to speak of: these numbers show the pipeline working.
+5. Write the Label Studio tasks of the seed with the ``crf`` predictions as pre-annotations,
+   ``OUT/label-studio-tasks.json`` (Label Studio's JSON import), the same tasks that
+   ``newsevents annotate push OUT/documents.jsonl --predictions OUT/predictions.jsonl`` sends.
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -24,8 +27,9 @@ from newsevents.console import console
 from newsevents.corpus.build import CorpusLayout, load_corpus, resolve_splits, write_dataset
 from newsevents.corpus.ingest import ingest
 from newsevents.corpus.manifest import load_manifest
+from newsevents.annotation.label_studio.projects import build_tasks
+from newsevents.baselines import load_shipped
 from newsevents.errors import NewsEventsError
-from newsevents.baselines.lexicon import TriggerLexicon
 from newsevents.eval.render import to_html, to_json, to_markdown
 from newsevents.eval.score import score
 from newsevents.jsonl import atomic_write, write_documents
@@ -78,7 +82,7 @@ def demo(out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Fold
         loaded = {config: load_dataset(str(report.out_dir), config, cache_dir=cache) for config in ("documents", "sentences")}
     rows = ", ".join(f"{config}: " + ", ".join(f"{split} {len(ds)} rows" for split, ds in dd.items()) for config, dd in loaded.items())
     console.print(f"dataset folder [bold]{report.out_dir}[/] (local-only: the seed may not be redistributed) loads back with datasets.load_dataset ({rows})")
-    predictions = TriggerLexicon().fit([]).predict(ingested.documents)
+    predictions = load_shipped("crf").predict(ingested.documents)
     write_documents(out / "predictions.jsonl", predictions)
     scores = score(gold, predictions, schema=schema)
     for name, render in (("report.json", to_json), ("report.md", to_markdown), ("report.html", to_html)):
@@ -88,6 +92,14 @@ def demo(out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Fold
         f"{m} F1 {scores.metrics[m].score.f1:.3f} [{scores.metrics[m].ci95['f1'][0]:.3f}, {scores.metrics[m].ci95['f1'][1]:.3f}]"
         for m in ("TI", "TC", "AC+")
     )
-    console.print(f"trigger-lexicon baseline (schema hints, not trained; the hints were written with this article in view): {headline}")
+    console.print(f"crf baseline (shipped model, trained on the corpus train split; one article, so no real interval): {headline}")
+    tasks, _ = build_tasks(ingested.documents, {"baseline-crf": predictions})
+    with atomic_write(out / "label-studio-tasks.json") as handle:
+        json.dump(tasks, handle, ensure_ascii=False, indent=1)
+    regions = sum(len(p["result"]) for t in tasks for p in t.get("predictions", []))
+    console.print(f"Label Studio tasks with the crf pre-annotations: {out / 'label-studio-tasks.json'} "
+                  f"({len(tasks)} task, {regions} results; push them with: newsevents annotate push "
+                  f"{out / 'documents.jsonl'} --predictions {out / 'predictions.jsonl'} --project seed)")
     console.print(f"wrote {out / 'documents.jsonl'}, {out / 'gold.jsonl'}, {report.out_dir}/README.md, "
-                  f"{out / 'predictions.jsonl'}, {out / 'report.json'}, {out / 'report.md'}, {out / 'report.html'}")
+                  f"{out / 'predictions.jsonl'}, {out / 'report.json'}, {out / 'report.md'}, {out / 'report.html'}, "
+                  f"{out / 'label-studio-tasks.json'}")

@@ -49,6 +49,8 @@ def _require(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], where
 
 
 def _optional(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if not isinstance(obj, dict):
+        raise FormatError(f"expected a JSON object, got {type(obj).__name__}", field=where)
     if obj.get(key) is None:
         return None
     return _require(obj, key, kind, where)

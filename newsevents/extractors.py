@@ -79,11 +79,13 @@ def _one_line(text: str) -> str:
 
 @dataclass(frozen=True)
 class Output:
-    """What a runner returns: the predictions, the extractor's stderr, its peak memory in MiB."""
+    """What a runner returns: the predictions, the extractor's stderr, its peak memory in MiB, and for a
+    generative extractor its ``generation`` record (requests, tokens, time, dropped quotes; JSON-ready)."""
 
     predictions: list[Document]
     stderr: str | None = None
     peak_memory_mb: float | None = None
+    generation: dict[str, Any] | None = None
 
 
 class Runner(ABC):
@@ -154,6 +156,8 @@ class RunResult:
         The runner's name, target and options, and what its peak memory measures.
     documents : int
         How many documents were sent to the extractor.
+    generation : dict or None
+        A generative extractor's record (see :class:`Output`); ``None`` for the others.
     """
 
     predictions: list[Document]
@@ -163,6 +167,7 @@ class RunResult:
     stderr: str | None
     runner: dict[str, Any]
     documents: int = 0
+    generation: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The run facts for ``Report.run`` (everything but the predictions)."""
@@ -174,6 +179,7 @@ class RunResult:
             "documents_per_second": self.documents_per_second,
             "peak_memory_mb": self.peak_memory_mb,
             "stderr": self.stderr,
+            **({"generation": self.generation} if self.generation is not None else {}),
         }
 
 
@@ -202,6 +208,7 @@ def run_extractor(runner: Runner, documents: Iterable[Document]) -> RunResult:
         stderr=output.stderr,
         runner={"name": runner.name, **runner.describe(), "peak_memory": runner.peak_memory},
         documents=len(inputs),
+        generation=output.generation,
     )
 
 

@@ -245,7 +245,7 @@ def test_run_an_extractor_returning_junk(cli, gold, tmp_path):
 def test_run_needs_exactly_one_extractor(cli, gold, tmp_path, options, got):
     status, _, err = cli("eval", "run", "--gold", gold, *options, "--out", tmp_path / "run")
     assert status == 2
-    assert _error_line(err) == f"error: give exactly one of --predictions, --extractor, --command, --url ({got})"
+    assert _error_line(err) == f"error: give exactly one of --predictions, --extractor, --command, --url, --baseline, --llm ({got})"
 
 
 def test_run_refuses_an_option_the_runner_does_not_take(cli, gold, tmp_path):

@@ -262,3 +262,39 @@ def test_the_ontology_in_the_forms_prompts_use():
         jsonschema.validate({"events": [{"type": "Life.Marry", "trigger": "x", "arguments": []}]}, answer_json_schema(SCHEMA))
     result = CliRunner().invoke(app, ["annotate", "schema", "--as", "json-schema"])
     assert result.exit_code == 0 and json.loads(result.output) == answer_json_schema(SCHEMA)
+
+
+def test_eval_run_llm_writes_predictions_and_a_report_with_the_generated_output_section(tmp_path, monkeypatch):
+    """`newsevents eval run --gold G --llm MODEL --base-url URL`, the key from the environment, against the stand-in."""
+    from typer.testing import CliRunner
+
+    from newsevents.cli import app
+
+    gold = doc(ARREST).__class__.from_dict({**doc(ARREST).to_dict(), "entities": [
+        {"id": "T1", "type": "ORG", "start": 0, "end": 6, "text": "Police"},
+        {"id": "T2", "type": "PER", "start": 16, "end": 23, "text": "two men"}], "events": [
+        {"id": "E1", "type": "Justice.Arrest", "trigger": {"start": 7, "end": 15, "text": "arrested"},
+         "arguments": [{"role": "Agent", "entity": "T1"}, {"role": "Detainee", "entity": "T2"}], "realis": "actual"}]})
+    write_documents(tmp_path / "gold.jsonl", [gold])
+    monkeypatch.setenv("NEWSEVENTS_LLM_API_KEY", SECRET)
+    answer = {"events": [ARREST_ANSWER["events"][0], {"type": "Life.Marry", "trigger": "men", "arguments": []},
+                         {"type": "Justice.Charge", "trigger": "charged", "arguments": []}]}
+    with ChatServer(lambda body, n: completion(json.dumps(answer), 150, 60)) as server:
+        result = CliRunner().invoke(app, ["eval", "run", "--gold", str(tmp_path / "gold.jsonl"), "--llm", "stand-in",
+                                          "--base-url", server.base_url, "--cache-dir", str(tmp_path / "cache"),
+                                          "--price-prompt", "1", "--price-completion", "4", "--bootstrap", "0",
+                                          "--out", str(tmp_path / "run")])
+        assert result.exit_code == 0, result.output
+        assert server.requests[0][1]["Authorization"] == f"Bearer {SECRET}"
+    report = json.loads((tmp_path / "run" / "report.json").read_text(encoding="utf-8"))
+    generation = report["run"]["generation"]
+    assert generation["totals"]["prompt_tokens"] == 150 and generation["dropped"] == {"trigger:not_found": 1}
+    assert generation["unknown_labels"]["event_types"] == {"Life.Marry": 1}
+    assert generation["cost"]["per_1000_documents"] == pytest.approx(1000 * (150 * 1 + 60 * 4) / 1e6)
+    assert report["metrics"]["TC"]["f1"] == 1.0 and report["metrics"]["AC+"]["n_match"] == 2
+    assert set(report["span_modes"]) == {"exact", "overlap", "head"}
+    markdown = (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+    assert "## Generated output" in markdown and "trigger:not_found" in markdown and "Life.Marry (1)" in markdown
+    assert "## Span modes" in markdown
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and SECRET in p.read_text(encoding="utf-8")]
+    assert SECRET not in result.output

@@ -6,6 +6,8 @@ import pytest
 
 from newsevents import formats
 from newsevents.errors import NewsEventsError
+import newsevents.baselines  # noqa: F401  (registers the baseline runner, as the CLI does)
+import newsevents.llm  # noqa: F401  (registers the llm runner)
 from newsevents.extractors import RUNNERS
 from newsevents.registry import Registry, UnknownNameError, check_options, keyword_options, resolve_target
 
@@ -60,5 +62,5 @@ def test_options_come_from_the_signature():
 
 def test_runners_and_formats_share_the_registry():
     assert isinstance(RUNNERS, Registry) and isinstance(formats.FORMATS, Registry)
-    assert RUNNERS.names() == ["command", "http", "predictions", "python"]
+    assert RUNNERS.names() == ["baseline", "command", "http", "llm", "predictions", "python"]
     assert formats.FORMATS.names() == ["conll", "newsevents", "textee", "wikievents"]

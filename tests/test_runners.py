@@ -15,6 +15,8 @@ from fixtures.toy_extractor import tag
 from fixtures.toy_gold import gold_documents
 from fixtures.toy_server import serve
 from newsevents.errors import NewsEventsError
+import newsevents.baselines  # noqa: F401  (registers the baseline runner, as the CLI does)
+import newsevents.llm  # noqa: F401  (registers the llm runner)
 from newsevents.extractors import (
     RUNNERS, Command, HttpEndpoint, PredictionsFile, PythonExtractor, make_runner, run_extractor, strip_gold,
 )
@@ -43,8 +45,8 @@ def _events(predictions):
 
 
 def test_registry_names_and_closest_name_suggestion():
-    assert RUNNERS.names() == ["command", "http", "predictions", "python"]
-    with pytest.raises(NewsEventsError, match=r"unknown runner 'comand'; available: command, http, predictions, python; did you mean 'command'\?"):
+    assert RUNNERS.names() == ["baseline", "command", "http", "llm", "predictions", "python"]
+    with pytest.raises(NewsEventsError, match=r"unknown runner 'comand'; available: baseline, command, http, llm, predictions, python; did you mean 'command'\?"):
         make_runner("comand", "true")
     with pytest.raises(NewsEventsError, match=r"the python runner takes no option 'timeout'; valid: none"):
         make_runner("python", "fixtures.toy_extractor:extract", timeout=3)

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsevents.ontology import Schema
-from newsevents.corpus.card import BIBTEX, CardDocs, card_docs, dataset_card, published_stats
+from newsevents.corpus.card import CardDocs, card_docs, citation, dataset_card, published_stats
 from newsevents.corpus.croissant import CROISSANT_FILE, croissant_metadata
 from newsevents.corpus.dedupe import DuplicateReport, find_duplicates
 from newsevents.features import document_features, document_row, sentence_features, sentence_row
@@ -354,7 +354,7 @@ def write_dataset(
             description=("Event extraction from news about security and political violence: documents with entity "
                          "mentions, coreference, event mentions, arguments by role, realis and hoppers; and a "
                          "per-sentence IOB2 view."),
-            citation=BIBTEX.replace("VERSION", docs.version),
+            citation=citation(docs.version, docs.repo_id), url=f"https://huggingface.co/datasets/{docs.repo_id}",
         )
         (staging / CROISSANT_FILE).write_text(json.dumps(croissant, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         for name, text in (extra_files(staging) if extra_files is not None else {}).items():

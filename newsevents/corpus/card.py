@@ -102,14 +102,19 @@ CARD_SECTIONS = (
     "Splits", "Statistics", "Baseline scores", "Limitations and biases", "Licence and attribution",
     "Citation", "Version and changelog",
 )
-#: The citation of the dataset (BibTeX), in the card's Citation section.
-BIBTEX = """@misc{newsevents,
-  title  = {newsevents: an event extraction corpus and benchmark for news about security and political violence},
-  author = {{newsevents contributors}},
-  year   = {2026},
-  note   = {Version VERSION},
-  url    = {https://huggingface.co/datasets/newsevents/newsevents}
-}"""
+#: The Hub id the card and the metadata name when no other is given.
+DEFAULT_REPO_ID = "newsevents/newsevents"
+
+
+def citation(version: str, repo_id: str = DEFAULT_REPO_ID) -> str:
+    """The BibTeX entry of the dataset (the card's Citation section, Croissant's ``citeAs``)."""
+    return f"""@misc{{newsevents,
+  title  = {{newsevents: an event extraction corpus and benchmark for news about security and political violence}},
+  author = {{{{newsevents contributors}}}},
+  year   = {{2026}},
+  note   = {{Version {version}}},
+  url    = {{https://huggingface.co/datasets/{repo_id}}}
+}}"""
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,8 @@ class CardDocs:
         ``baselines/RESULTS.md`` as it is, when it exists.
     changelog : str or None
         The entry of ``version`` in ``corpus/CHANGELOG.md`` (or its newest entry).
+    repo_id : str
+        The Hub id the card's examples and citation name.
     """
 
     version: str = "unreleased"
@@ -135,6 +142,7 @@ class CardDocs:
     agreement: str | None = None
     baselines: str | None = None
     changelog: str | None = None
+    repo_id: str = DEFAULT_REPO_ID
 
 
 def changelog_entry(changelog: str, version: str | None = None) -> tuple[str, str] | None:
@@ -154,7 +162,8 @@ def changelog_entry(changelog: str, version: str | None = None) -> tuple[str, st
     return None
 
 
-def card_docs(corpus_dir: str | Path, repo_root: str | Path | None = None, *, version: str | None = None) -> CardDocs:
+def card_docs(corpus_dir: str | Path, repo_root: str | Path | None = None, *, version: str | None = None,
+              repo_id: str = DEFAULT_REPO_ID) -> CardDocs:
     """Read the :class:`CardDocs` from a corpus folder and the repository around it.
 
     ``repo_root`` (default: the corpus folder's parent) holds ``annotation/agreement.md`` and
@@ -183,7 +192,7 @@ def card_docs(corpus_dir: str | Path, repo_root: str | Path | None = None, *, ve
     if changelog_file.is_file():
         entry = changelog_entry(changelog_file.read_text(encoding="utf-8"), version)
         changelog = f"### {entry[0]}\n\n{demote_headings(entry[1], 2)}" if entry else None
-    return CardDocs(version or "unreleased", rules, agreement, baselines, changelog)
+    return CardDocs(version or "unreleased", rules, agreement, baselines, changelog, repo_id)
 
 
 def demote_headings(markdown: str, levels: int = 2) -> str:
@@ -298,7 +307,7 @@ def dataset_card(
                    "`newsevents corpus build --local-only`; build without it for a dataset that may be shared.\n")
     sections = {
         "Dataset summary": _summary(stats, schema, docs),
-        "Loading": _loading(),
+        "Loading": _loading(docs.repo_id),
         "Ontology": _ontology(schema),
         "Document selection": _selection(stats),
         "Annotation": _annotation(docs),
@@ -309,7 +318,7 @@ def dataset_card(
                                               "(`baselines/RESULTS.md` did not exist when it was built)."),
         "Limitations and biases": _limitations(stats),
         "Licence and attribution": _attribution(sources),
-        "Citation": "```bibtex\n" + BIBTEX.replace("VERSION", docs.version) + "\n```",
+        "Citation": "```bibtex\n" + citation(docs.version, docs.repo_id) + "\n```",
         "Version and changelog": _version(schema, docs),
     }
     prose = "\n\n".join(f"## {title}\n\n{sections[title].strip()}" for title in CARD_SECTIONS)
@@ -329,8 +338,8 @@ type, arguments by role, realis and event coreference (hoppers).
 Version {docs.version}, built with newsevents {__version__}, ontology `{schema.name}` {schema.version}.""")
 
 
-def _loading() -> str:
-    return """- `documents` (default): one row per document, nested entity and event mentions; types, roles and
+def _loading(repo_id: str) -> str:
+    return f"""- `documents` (default): one row per document, nested entity and event mentions; types, roles and
   realis are `ClassLabel`s; `license`, `url` and `redistributable` per document.
 - `sentences`: one row per sentence; `tokens` with `trigger_tags` and `entity_tags` in IOB2 as
   `ClassLabel` sequences, for sequence labelling.
@@ -339,8 +348,8 @@ Data files are Parquet, one per config and split (`train`, `validation`, `test`)
 
 ```python
 from datasets import load_dataset
-docs = load_dataset("newsevents/newsevents", "documents")       # or a local copy of this folder
-sentences = load_dataset("newsevents/newsevents", "sentences")
+docs = load_dataset("{repo_id}", "documents")       # or a local copy of this folder
+sentences = load_dataset("{repo_id}", "sentences")
 ```
 
 Other formats (TextEE/OneIE, WikiEvents, CoNLL, Label Studio tasks), one command per split:

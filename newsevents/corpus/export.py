@@ -20,6 +20,7 @@ the annotation layer.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,8 +172,6 @@ def _dataset_documents(source: str | Path, cache_dir: str | Path | None = None) 
     from newsevents.features import document_from_row
 
     datasets.disable_progress_bars()
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="newsevents-texts-cache-") as cache:
         loaded = datasets.load_dataset(str(folder), "documents", cache_dir=cache)
         return [document_from_row(row, table.features) for table in loaded.values() for row in table]

@@ -77,6 +77,7 @@ class PublishError(NewsEventsError):
 class PublishReport:
     """What :func:`publish` did."""
 
+    #: The folder written: the dry-run folder, or the temporary folder uploaded (deleted on return).
     folder: Path
     version: str
     repo_id: str
@@ -271,7 +272,7 @@ def publish(
     leaks = check_leaks(documents, assignment, duplicates=duplicates)
     if leaks:
         raise PublishError(f"{len(leaks)} leaks between splits, first: {leaks[0]}; run `newsevents corpus check-leaks`")
-    docs = card_docs(corpus_dir, corpus_dir.resolve().parent, version=version)
+    docs = card_docs(corpus_dir, corpus_dir.resolve().parent, version=version, repo_id=repo_id)
 
     def record(staging: Path) -> dict[str, str]:
         payload = {"version": version, "build": _data_hash(staging), "newsevents": __version__, "repo_id": repo_id}
@@ -290,7 +291,6 @@ def publish(
         build_hash = json.loads((folder / PUBLISH_RECORD).read_text(encoding="utf-8"))["build"]
         commit, url = upload(folder, repo_id=repo_id, version=version, build_hash=build_hash, private=private, force=force)
         report.commit, report.commit_url, report.tag = commit, url, f"v{version}"
-        report.folder = Path(f"hf://datasets/{repo_id}")
         return report
 
 

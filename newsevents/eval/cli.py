@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -35,8 +36,9 @@ app = typer.Typer(help="Evaluate extractors: score predictions, run an extractor
 
 #: ``eval run`` options that choose the extractor, and the runner (newsevents.extractors) each one builds.
 RUNNER_OPTIONS = {"--predictions": "predictions", "--extractor": "python", "--command": "command", "--url": "http",
-                  # Registered by newsevents.baselines (above this layer; the top-level CLI imports it), not named here.
-                  "--baseline": "baseline"}
+                  # Registered by newsevents.baselines and newsevents.llm (above this layer; the top-level CLI
+                  # imports them), not named here.
+                  "--baseline": "baseline", "--llm": "llm"}
 #: The files ``eval run`` writes into its --out folder.
 RUN_FILES = {"predictions": "predictions.jsonl", "json": "report.json", "markdown": "report.md", "html": "report.html"}
 
@@ -183,6 +185,16 @@ def run_command(
     baseline: str | None = typer.Option(None, "--baseline", help="A baseline name (its shipped model: lexicon, crf) or a model folder (newsevents baselines train)."),
     command: str | None = typer.Option(None, "--command", help="A command reading documents JSONL on stdin, writing predictions JSONL on stdout."),
     url: str | None = typer.Option(None, "--url", help='An HTTP endpoint answering POST {"documents": [...]} with {"predictions": [...]}.'),
+    llm: str | None = typer.Option(None, "--llm", help="A chat model's name at an OpenAI-compatible endpoint (--base-url)."),
+    base_url: str | None = typer.Option(None, "--base-url", help="--llm: the API root, e.g. http://127.0.0.1:8000/v1 (default $NEWSEVENTS_LLM_BASE_URL)."),
+    shots: int | None = typer.Option(None, "--shots", min=0, help="--llm: few-shot examples per request, from the train split of --gold (a dataset folder)."),
+    concurrency: int | None = typer.Option(None, "--concurrency", min=1, help="--llm: requests in flight at once (default 4)."),
+    cache_dir: str | None = typer.Option(None, "--cache-dir", help="--llm: where answers are cached (default .cache/newsevents-llm)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="--llm: neither read nor write the answer cache."),
+    keep_unknown: bool = typer.Option(False, "--keep-unknown", help="--llm: keep labels outside the ontology (scored as wrong) instead of dropping them."),
+    guidelines: bool = typer.Option(False, "--guidelines", help="--llm: put each type's section of the guidelines into the prompt."),
+    price_prompt: float | None = typer.Option(None, "--price-prompt", min=0, help="--llm: price per million prompt tokens, for the report's cost per 1,000 documents."),
+    price_completion: float | None = typer.Option(None, "--price-completion", min=0, help="--llm: price per million completion tokens."),
     timeout: float | None = typer.Option(None, "--timeout", min=0.001, help="Seconds: --command is killed after it; --url waits this long per request (default 60)."),
     retries: int | None = typer.Option(None, "--retries", min=0, help="--url: further attempts after a connection error or a 5xx answer (default 3)."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for predictions.jsonl, report.json, report.md and report.html."),
@@ -194,18 +206,24 @@ def run_command(
 ) -> None:
     """Run an extractor on the gold texts (gold annotations removed), save its predictions and score them.
 
-    Give exactly one of --predictions, --extractor, --command, --url and --baseline. OUT/predictions.jsonl can be
+    Give exactly one of --predictions, --extractor, --command, --url, --baseline and --llm. The API key of
+    --llm comes from $NEWSEVENTS_LLM_API_KEY (or $OPENAI_API_KEY) and is written nowhere. OUT/predictions.jsonl can be
     re-scored with `newsevents eval score`; the reports carry the run facts (runner, seconds,
     documents per second, peak memory and what it measures, the command's stderr) under "run".
 
     Example: newsevents eval run --gold build/newsevents --split test --command "python my_extractor.py" --out runs/mine
     """
-    chosen = {flag: value for flag, value in zip(RUNNER_OPTIONS, (predictions, extractor, command, url, baseline)) if value is not None}
+    chosen = {flag: value for flag, value in zip(RUNNER_OPTIONS, (predictions, extractor, command, url, baseline, llm)) if value is not None}
     if len(chosen) != 1:
         given = f"got {', '.join(chosen)}" if chosen else "got none"
         raise NewsEventsError(f"give exactly one of {', '.join(RUNNER_OPTIONS)} ({given})")
     (flag, target), = chosen.items()
-    runner = make_runner(RUNNER_OPTIONS[flag], str(target), timeout=timeout, retries=retries)
+    options: dict[str, Any] = {"timeout": timeout, "retries": retries}
+    if flag == "--llm":
+        options.update(base_url=base_url, shots=shots, concurrency=concurrency, cache_dir=cache_dir, use_cache=not no_cache,
+                       keep_unknown=keep_unknown, guidelines=guidelines, train=str(gold) if shots else None,
+                       price_prompt=price_prompt, price_completion=price_completion)
+    runner = make_runner(RUNNER_OPTIONS[flag], str(target), **options)
     gold_docs = _load_gold(gold, split, gold_format, schema)
     result = run_extractor(runner, gold_docs)
     saved = out / RUN_FILES["predictions"]

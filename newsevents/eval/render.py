@@ -192,6 +192,41 @@ def comparison_blocks(comparison: Comparison) -> list[Block]:
     ]
 
 
+def _span_mode_blocks(report: Report) -> list[Block]:
+    if len(report.span_modes) < 2:
+        return []
+    modes = list(report.span_modes)
+    names = list(next(iter(report.span_modes.values())))
+    rows = tuple((name, *(percent(report.span_modes[mode][name].f1) for mode in modes)) for name in names)
+    return [Heading("Span modes"), Paragraph("F1 of the headline metrics when spans must be equal (exact), share a character "
+                                             "(overlap) or hold the gold head word (head): the gaps show boundary habits."),
+            Table(("metric", *(f"F1 {mode}" for mode in modes)), rows)]
+
+
+def generation_blocks(generation: Mapping[str, Any]) -> list[Block]:
+    """The section for generated systems: requests, tokens, time, cost, dropped quotes, labels outside the ontology."""
+    totals = generation.get("totals", {})
+    documents = generation.get("documents", 0)
+    terms = [("documents", str(documents)), ("requests sent", str(totals.get("requests", 0))),
+             ("answers from the cache", str(totals.get("cached", 0))),
+             ("prompt tokens", f"{totals.get('prompt_tokens', 0):,}"), ("completion tokens", f"{totals.get('completion_tokens', 0):,}"),
+             ("model seconds (sum over requests)", f"{totals.get('seconds', 0.0):.2f}"),
+             ("wall seconds", f"{generation.get('wall_seconds', 0.0):.2f}")]
+    cost = generation.get("cost")
+    if cost:
+        terms.append(("cost per 1,000 documents", f"{cost['per_1000_documents']:.4f} (prices per million tokens: "
+                                                  f"prompt {cost['price_per_million_prompt_tokens']}, completion {cost['price_per_million_completion_tokens']})"))
+    blocks: list[Block] = [Heading("Generated output"), Terms(tuple(terms))]
+    dropped = generation.get("dropped", {})
+    blocks += [Heading("Quotes and answers dropped", 3),
+               Table(("what:reason", "count"), tuple((k, str(v)) for k, v in dropped.items())) if dropped else Paragraph("None.")]
+    unknown = tuple((kind, ", ".join(f"{label} ({n})" for label, n in labels.items()))
+                    for kind, labels in generation.get("unknown_labels", {}).items() if labels)
+    blocks += [Heading("Labels outside the ontology", 3),
+               Table(("kind", "labels (count)"), unknown) if unknown else Paragraph("None.")]
+    return blocks
+
+
 def report_blocks(report: Report, comparison: Comparison | None = None, *, figures: bool = False) -> list[Block]:
     """Everything a rendered report shows, in order; ``figures`` draws the PNG figures too."""
     blocks: list[Block] = [Heading("Evaluation report", 1), Paragraph(_summary(report))]
@@ -199,6 +234,7 @@ def report_blocks(report: Report, comparison: Comparison | None = None, *, figur
         blocks += [Heading("Warnings"), Table(("warning", "what it means"),
                                               tuple((w["code"], w["message"]) for w in report.warnings))]
     blocks += _metric_blocks(report)
+    blocks += _span_mode_blocks(report)
     blocks += _label_blocks("Per event type", "event type", report.per_type, figures)
     blocks += _label_blocks("Per role", "role", report.per_role, False)
     blocks += [Heading("Macro averages"), Table(
@@ -215,6 +251,8 @@ def report_blocks(report: Report, comparison: Comparison | None = None, *, figur
     blocks += error_blocks(report.errors, figures=figures)
     if comparison is not None:
         blocks += comparison_blocks(comparison)
+    if report.run.get("generation"):
+        blocks += generation_blocks(report.run["generation"])
     if report.run:
         blocks += [Heading("Run"), Terms(tuple((k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
                                                for k, v in report.run.items()))]

@@ -56,6 +56,8 @@ class Report:
     errors: dict[str, Any] = field(default_factory=dict)
     run: dict[str, Any] = field(default_factory=dict)
     warnings: list[dict[str, str]] = field(default_factory=list)
+    #: The headline metrics under every span mode (mode -> metric -> score), so boundary habits show.
+    span_modes: dict[str, dict[str, Score]] = field(default_factory=dict)
 
     def f1(self, metric: str) -> float:
         return self.metrics[metric].score.f1
@@ -78,4 +80,5 @@ class Report:
             "errors": self.errors,
             "run": self.run,
             "warnings": self.warnings,
+            "span_modes": tables(self.span_modes),
         }

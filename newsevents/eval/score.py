@@ -22,10 +22,10 @@ from newsevents.document import Document
 from newsevents.eval.counts import Counts
 from newsevents.errors import MismatchError, NewsEventsError, ValidationError
 from newsevents.eval.metrics import (
-    ALL_METRICS, DEFINITIONS, DocumentResult, LabelCounts, macro, per_document_counts, score_document,
+    ALL_METRICS, DEFINITIONS, HEADLINE, DocumentResult, LabelCounts, macro, per_document_counts, score_document,
 )
 from newsevents.eval.error_analysis import ErrorAccumulator
-from newsevents.eval.matching import span_rule
+from newsevents.eval.matching import SPAN_RULES, span_rule
 from newsevents.eval.report import MetricResult, Report
 from newsevents.eval.statistics import DEFAULT_RESAMPLES, confidence_intervals
 from newsevents.validation import check_ids, check_references, check_spans, unknown_labels
@@ -134,6 +134,7 @@ def score(
     seed: int = 0,
     zero_division: float = 0.0,
     errors: bool = True,
+    all_span_modes: bool = True,
 ) -> Report:
     """Score predictions against gold with every metric of :mod:`newsevents.eval.metrics`.
 
@@ -152,6 +153,9 @@ def score(
         Precision, recall and F1 where their denominator is zero.
     errors : bool, default True
         Class every unmatched item and keep examples (:mod:`newsevents.eval.error_analysis`).
+    all_span_modes : bool, default True
+        Also score the headline metrics under the other span modes (``report.span_modes``), so that
+        a system's boundary habits show; each mode is one more pass over the documents.
 
     Returns
     -------
@@ -205,6 +209,11 @@ def score(
 
     per_type_scores = {m: c.scores(zero_division) for m, c in per_type.items()}
     per_role_scores = {m: c.scores(zero_division) for m, c in per_role.items()}
+    span_modes = {span_mode: {m: metrics[m].score for m in HEADLINE}}
+    for other in (SPAN_RULES if all_span_modes else ()):
+        if other != span_mode:
+            counts = per_document_counts(score_document(d, by_id[d.id], rule=SPAN_RULES[other]) for d in gold).sum(axis=0)
+            span_modes[other] = {m: Counts(*map(int, counts[ALL_METRICS.index(m)])).score(zero_division) for m in HEADLINE}
     return Report(
         options={"span_mode": span_mode, "bootstrap": bootstrap, "seed": seed, "zero_division": zero_division,
                  "schema": f"{schema.name} {schema.version}" if schema else None, "strict_labels": strict_labels},
@@ -226,6 +235,7 @@ def score(
         unknown_labels=unknown,
         warnings=input_warnings(gold, predictions),
         errors=error_analysis.finish().to_dict() if error_analysis is not None else {},
+        span_modes={mode: span_modes[mode] for mode in SPAN_RULES if mode in span_modes},
     )
 
 

@@ -8,3 +8,6 @@ offsets) and :mod:`.extractor` (:class:`LLMExtractor`, which puts them together)
 from newsevents.llm.extractor import GenerationStats, LLMExtractor
 
 __all__ = ["GenerationStats", "LLMExtractor"]
+
+# Registers the ``llm`` runner of the harness (newsevents eval run --llm MODEL).
+from newsevents.llm import runner as _runner  # noqa: E402,F401
