@@ -38,6 +38,8 @@ corpus: $(VENV)/.installed
 benchmark: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/ingest.py --sources $(SOURCES)
 	$(BIN)/python benchmarks/score.py
+	$(BIN)/python benchmarks/baselines.py
+	$(BIN)/python benchmarks/llm.py
 
 clean:
 	rm -rf $(VENV) build demo-output .pytest_cache .hypothesis

@@ -12,6 +12,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from newsevents import __version__
 from newsevents.annotation.cli import app as annotate_app
@@ -70,5 +71,5 @@ def main() -> None:
     try:
         app()
     except NewsEventsError as err:
-        Console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(err))}", highlight=False, soft_wrap=True)
         sys.exit(EXIT_USER_ERROR)

@@ -33,13 +33,10 @@ from newsevents.errors import NewsEventsError
 from newsevents.eval.render import to_html, to_json, to_markdown
 from newsevents.eval.score import score
 from newsevents.jsonl import atomic_write, write_documents
-from newsevents.paths import EXAMPLES
+from newsevents.paths import EXAMPLE_CORPUS, EXAMPLES
 
 #: Ingested example ids get this prefix, as in the example manifest.
 EXAMPLE_ID_PREFIX = "seed-"
-#: The example corpus: ``manifest.jsonl``, ``gold/`` and ``splits.jsonl`` of the bundled seed article,
-#: whose ``text_file`` paths are relative to :data:`newsevents.paths.EXAMPLES`.
-EXAMPLE_CORPUS = EXAMPLES / "seed"
 
 
 def demo(out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Folder for everything the demo writes.")) -> None:

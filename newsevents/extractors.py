@@ -489,4 +489,4 @@ class HttpEndpoint(Runner):
 
 
 __all__ = ["RUNNERS", "Command", "HttpEndpoint", "Output", "PredictionsFile", "PythonExtractor", "RunResult", "Runner",
-           "make_runner", "register", "run_extractor", "runner_class", "strip_gold"]
+           "make_runner", "register", "run_extractor", "strip_gold"]

@@ -145,6 +145,35 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
         raise
 
 
+def write_texts_atomically(texts: dict[Path, str]) -> list[Path]:
+    """Write several text files all or nothing: every target is checked, every text written to a
+    temporary file beside its target, and only then are they renamed into place. A target that is a
+    folder raises :class:`FormatError` before anything is written; a failed write deletes the
+    temporary files and leaves every earlier file as it was."""
+    for path in texts:
+        if Path(path).is_dir():
+            raise FormatError("is a folder: give a file name for this report", file=str(path))
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in texts.items():
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            default_permissions(tmp)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return [path for _, path in staged]
+
+
 def dumps(obj: Any) -> str:
     """One JSONL line: compact, UTF-8 characters kept as they are, keys in insertion order."""
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))

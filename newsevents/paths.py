@@ -16,6 +16,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 PACKAGED = Path(str(resources.files("newsevents") / "resources"))
 #: The bundled example articles (the seed article), searched as a text directory by the build.
 EXAMPLES = Path(str(resources.files("newsevents") / "examples"))
+#: The example corpus: ``manifest.jsonl``, ``gold/`` and ``splits.jsonl`` of the bundled seed article (the
+#: demo input, never part of the corpus), whose ``text_file`` paths are relative to :data:`EXAMPLES`.
+EXAMPLE_CORPUS = EXAMPLES / "seed"
 
 
 def project_path(relative: str) -> Path:

@@ -11,7 +11,7 @@ import pytest
 from conftest import SEED_ID, SOURCES, needs_sources
 from newsevents.annotation.agreement import agreement, token_labels
 from newsevents.annotation.authoring import author, locate
-from newsevents.errors import NewsEventsError, ValidationError
+from newsevents.errors import FormatError, NewsEventsError, ValidationError
 from newsevents.paths import REPO_ROOT
 
 TEXT = "Police arrested two men. The men were arrested after a raid on the men's house."
@@ -126,7 +126,7 @@ def test_token_labels_and_kappa_of_identical_passes(schema):
 def test_agreement_page_states_what_the_command_computes():
     """annotation/agreement.md quotes the tables `newsevents annotate agreement` produces from the kept passes."""
     from newsevents.annotation.agreement import agreement as compute, to_markdown
-    from newsevents.corpus.manifest import join, load_gold, load_manifest
+    from newsevents.corpus.manifest import join, load_gold_records, load_manifest
     from newsevents.corpus.segment import Segmenter
 
     from newsevents.demo import EXAMPLE_CORPUS
@@ -139,5 +139,19 @@ def test_agreement_page_states_what_the_command_computes():
         passes = {}
         for name in ("a", "b"):
             path = REPO_ROOT / "annotation" / "agreement" / f"{prefix}-{name}.jsonl"
-            passes[path.stem] = {i: join(entries[i], r, [SOURCES], segmenter) for i, r in load_gold([path]).items()}
+            passes[path.stem] = {i: join(entries[i], r, [SOURCES], segmenter) for i, r in load_gold_records([path]).items()}
         assert to_markdown(compute(passes)) in page, f"annotation/agreement.md is stale for {prefix}-*"
+
+
+@needs_sources
+def test_agreement_passes_load_through_the_library_with_the_example_corpus():
+    """`load_passes` joins standoff passes with their texts through the corpus and the bundled example corpus."""
+    from newsevents.annotation.agreement import load_passes
+    from newsevents.paths import EXAMPLE_CORPUS, EXAMPLES
+
+    passes = load_passes([REPO_ROOT / "annotation/agreement/pass-a.jsonl", REPO_ROOT / "annotation/agreement/pass-b.jsonl"],
+                         [SOURCES, EXAMPLES], [REPO_ROOT / "corpus", EXAMPLE_CORPUS])
+    assert set(passes) == {"pass-a", "pass-b"}
+    assert SEED_ID in passes["pass-a"] and len(passes["pass-a"][SEED_ID].events) > 0
+    with pytest.raises(FormatError, match="at least two"):
+        load_passes([REPO_ROOT / "annotation/agreement/pass-a.jsonl"], [SOURCES], [REPO_ROOT / "corpus"])

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write_jsonl
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fixtures.toy_gold import gold_dicts, gold_documents, segmented_gold_documents
@@ -425,3 +425,17 @@ def test_random_lines_raise_only_project_errors(schema, content):
 
         _project_errors_only(score_as_predictions)
         _project_errors_only(score_as_gold)
+
+
+def test_a_report_path_that_is_a_folder_overwrites_no_earlier_report(cli, tmp_path):
+    """`eval score --json A --markdown B --html DIR`: one line, exit 2, A and B as they were."""
+    gold = write_jsonl(tmp_path / "gold.jsonl", gold_dicts())
+    (tmp_path / "r.json").write_text("earlier", encoding="utf-8")
+    (tmp_path / "r.md").write_text("earlier", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    status, _, err = cli("eval", "score", "--gold", gold, "--pred", gold, "--bootstrap", 0, "--json", tmp_path / "r.json",
+                         "--markdown", tmp_path / "r.md", "--html", tmp_path / "folder")
+    assert status == 2 and "Traceback" not in err
+    assert _error_lines(err)[-1] == f"error: {tmp_path / 'folder'}: is a folder: give a file name for this report"
+    assert (tmp_path / "r.json").read_text(encoding="utf-8") == "earlier" == (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert not list(tmp_path.glob(".*.tmp"))

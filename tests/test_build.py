@@ -100,7 +100,7 @@ def test_every_config_loads_back_offline_and_equals_the_source(small_corpus, tmp
     source = {d.id: d for d in load_corpus(corpus, [texts], schema)}
 
     documents = _load(out, "documents", tmp_path / "cache")
-    assert {split: len(ds) for split, ds in documents.items()} == {"train": 1, "dev": 1, "test": 1}
+    assert {split: len(ds) for split, ds in documents.items()} == {"train": 1, "validation": 1, "test": 1}
     for split, ds in documents.items():
         for row in ds:
             loaded = document_from_row(row, ds.features)

@@ -75,7 +75,7 @@ def test_demo_runs_on_the_bundled_example(tmp_path):
     predictions = list(read_documents(out / "predictions.jsonl"))
     assert predictions == load_shipped("crf").predict(documents)
     tc = score(gold, predictions, bootstrap=0).metrics["TC"].score.f1
-    assert f"crf baseline (shipped model" in run.stdout and f"TC F1 {tc:.3f}" in run.stdout
+    assert "crf baseline (shipped model" in run.stdout and f"TC F1 {tc:.3f}" in run.stdout
     tasks = json.loads((out / "label-studio-tasks.json").read_text(encoding="utf-8"))
     assert len(tasks) == 1 and tasks[0]["predictions"][0]["model_version"] == "baseline-crf"
     for name in ("documents.jsonl", "gold.jsonl", "predictions.jsonl", "report.json", "report.md", "report.html", "dataset/README.md",

@@ -70,8 +70,9 @@ def test_build_never_touches_a_dot_old_sibling_and_replaces_its_own_output(small
     (sibling / "keep.txt").write_text("mine")
     build(corpus, [texts], out, schema)
     marker = json.loads((out / BUILD_MARKER).read_text())
-    assert sorted(marker["files"]) == ["README.md", "documents/dev.parquet", "documents/test.parquet", "documents/train.parquet",
-                                       "sentences/dev.parquet", "sentences/test.parquet", "sentences/train.parquet"]
+    assert sorted(marker["files"]) == ["ATTRIBUTION", "README.md", "croissant.json", "documents/test.parquet", "documents/train.parquet",
+                                       "documents/validation.parquet", "sentences/test.parquet", "sentences/train.parquet",
+                                       "sentences/validation.parquet"]
     assert marker["local_only"] is False
     build(corpus, [texts], out, schema)          # its own output: replaced
     assert (sibling / "keep.txt").read_text() == "mine"

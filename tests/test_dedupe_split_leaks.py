@@ -412,3 +412,22 @@ def test_adding_documents_keeps_every_existing_split(docs, cut, strategy):
     assert {i: second.splits[i] for i in first.splits} == first.splits
     assert set(second.splits) == {d.id for d in docs}
     assert check_leaks(docs, second, duplicates=report) == []
+
+
+def test_the_library_build_refuses_a_leaking_dataset(tmp_path):
+    """`write_dataset` itself (not only the CLI) refuses splits that leak: nothing is written."""
+    import pytest
+
+    from newsevents.corpus.build import write_dataset
+    from newsevents.corpus.split import SplitAssignment
+    from newsevents.document import Document, Segment
+    from newsevents.errors import ValidationError
+    from newsevents.ontology import load_schema
+
+    text = "Police arrested two men in Kabul on Monday after a long search of the old town."
+    twins = [Document(doc_id, text, {"license": "CC BY 2.5"}, (Segment(0, len(text), "body"),), (Segment(0, len(text)),))
+             for doc_id in ("a", "b")]
+    assignment = SplitAssignment(splits={"a": "train", "b": "test"}, groups={"a": "a", "b": "b"})
+    with pytest.raises(ValidationError) as err:
+        write_dataset(twins, assignment, tmp_path / "out", load_schema())
+    assert err.value.problems and not (tmp_path / "out").exists()

@@ -19,6 +19,7 @@ from conftest import write_jsonl
 from fixtures.toy_extractor import tag
 from fixtures.toy_gold import gold_dicts, gold_documents, segmented_gold_documents
 from fixtures.toy_server import serve
+from newsevents import formats
 from newsevents.cli import app, main
 from newsevents.corpus.build import write_dataset
 from newsevents.corpus.split import SplitAssignment
@@ -373,3 +374,17 @@ def test_convert_validates_what_it_read(cli, tmp_path):
     assert next(line for line in err.splitlines() if line.startswith("error:")).startswith(
         f"error: {source}, document 'd-attack', field entities[0].text: text[0:6] is 'Gunmen' but the span's text is 'Gunmon'")
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_convert_reads_a_dataset_folder_split(cli, tmp_path, schema):
+    documents = segmented_gold_documents()
+    assignment = SplitAssignment(splits={"d-arrest": "train", "d-attack": "test"}, groups={"d-arrest": "d-arrest", "d-attack": "d-attack"})
+    dataset = write_dataset(documents, assignment, tmp_path / "dataset", schema, local_only=True).out_dir
+    status, _, err = cli("convert", dataset, tmp_path / "x.jsonl", "--from", "newsevents", "--to", "textee")
+    assert status == 2 and _error_line(err) == f"error: {dataset}: a dataset folder needs --split (train, validation or test)"
+    status, _, _ = cli("convert", dataset, tmp_path / "test.textee.jsonl", "--from", "newsevents", "--to", "textee", "--split", "test")
+    assert status == 0
+    rows = [json.loads(line) for line in (tmp_path / "test.textee.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [row["doc_id"] for row in rows] == ["d-attack"]      # one window per document by default
+    back = formats.read(tmp_path / "test.textee.jsonl", "textee")
+    assert [(e.type, e.trigger.text) for e in back[0].events] == [(e.type, e.trigger.text) for e in documents[1].events]

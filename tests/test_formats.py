@@ -143,7 +143,7 @@ def test_native_round_trip_is_byte_identical(docs):
 
 def test_textee_writes_one_window_per_sentence_with_token_offsets(tmp_path):
     path = tmp_path / "afp.textee.jsonl"
-    report = formats.write(path, [news()], "textee")
+    report = formats.write(path, [news()], "textee", window="sentence")
     first, second = lines(path)
     assert first["doc_id"] == "afp-1" and first["wnd_id"] == "afp-1_0"
     assert first["text"] == "Police arrested Abu Ali in Kabul ."
@@ -192,7 +192,7 @@ def test_textee_reference_restores_the_original_offsets(tmp_path):
                    tokens=tuple(Segment(m.start(), m.end()) for m in re.finditer(r"\S+", doc.text)),
                    entities=doc.entities, events=doc.events)
     path = tmp_path / "wire.jsonl"
-    formats.write(path, [doc], "textee")
+    formats.write(path, [doc], "textee", window="sentence")
     (plain,) = formats.read(path, "textee")
     assert plain.text == "KABUL  (AFP)\nPolice\tarrested  Ali"
     assert [e.text for e in plain.entities] == ["Police", "Ali"]
@@ -529,7 +529,7 @@ def test_a_malformed_line_is_named(tmp_path, fmt):
 
 def test_textee_dangling_entity_id_names_document_and_mention(tmp_path):
     path = tmp_path / "t.jsonl"
-    formats.write(path, [news("a"), news("b")], "textee")
+    formats.write(path, [news("a"), news("b")], "textee", window="sentence")
     rows = lines(path)
     rows[3]["event_mentions"][0]["arguments"][0]["entity_id"] = "T44"
     write_jsonl(path, rows)

@@ -119,4 +119,4 @@ def test_the_demo_dataset_is_a_local_only_build(tmp_path):
     demo(out=tmp_path / "demo")
     card = (tmp_path / "demo" / "dataset" / "README.md").read_text(encoding="utf-8")
     assert yaml.safe_load(card.split("---\n")[1])["local_only"] is True
-    assert f"Local-only build: do not share or publish this folder.** It holds 1 documents" in card and SEED_ID in card
+    assert "Local-only build: do not share or publish this folder.** It holds 1 documents" in card and SEED_ID in card

@@ -12,6 +12,9 @@ version is a prediction). Items are compared by what they say, not by their ids:
 Realis, hoppers and clusters of accepted mentions are taken from the first annotator (annotators are
 ordered by name); a differing realis is listed as a disagreement too. The gold is written with fresh
 ids (``T1``... and ``E1``... in text order).
+
+One annotator's work becomes gold only when asked for explicitly (``accept_single``): every item is
+then accepted as it is.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsevents.document import Argument, Document, EntityMention, EventMention
+from newsevents.errors import NewsEventsError
 
 MentionKey = tuple[int, int, str]
 
@@ -120,11 +124,31 @@ def adjudicate_document(versions: Mapping[str, Document]) -> tuple[Document, lis
     return gold, disagreements
 
 
-def adjudicate(versions: Mapping[str, Sequence[Document]]) -> Adjudication:
+def adjudicate(versions: Mapping[str, Sequence[Document]], *, accept_single: bool = False) -> Adjudication:
     """Adjudicate every document that all annotators have (annotator name -> documents).
 
     A document some annotator lacks is a disagreement of layer ``"document"`` and gets no gold.
+
+    Parameters
+    ----------
+    versions : mapping of str to sequence of Document
+        Each annotator's documents.
+    accept_single : bool, default False
+        Accept one annotator's documents as gold as they are (renumbered, nothing to disagree on).
+        Without it, fewer than two annotators is an error: gold nobody else checked is a choice to
+        make explicitly.
+
+    Raises
+    ------
+    NewsEventsError
+        No annotator; a single annotator without ``accept_single``.
     """
+    if not versions:
+        raise NewsEventsError("no annotator's documents to adjudicate")
+    if len(versions) < 2 and not accept_single:
+        raise NewsEventsError(f"only one annotator ({next(iter(versions))!r}): adjudication compares two or more; "
+                              "to take one annotator's work as gold, accept it explicitly (accept_single=True, "
+                              "`newsevents annotate adjudicate FILE --accept-single`)")
     by_annotator = {name: {d.id: d for d in docs} for name, docs in versions.items()}
     names = sorted(by_annotator)
     all_ids = sorted(set().union(*(set(d) for d in by_annotator.values())))

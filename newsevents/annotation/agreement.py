@@ -14,11 +14,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from pathlib import Path
 from typing import Any
 
+from newsevents.corpus.manifest import join, load_gold_records, load_manifest
+from newsevents.corpus.segment import Segmenter
 from newsevents.document import Document
-from newsevents.errors import NewsEventsError
+from newsevents.errors import FormatError, NewsEventsError
 from newsevents.eval.score import score
+from newsevents.jsonl import read_documents, read_records
 
 #: Harness metrics reported between passes.
 AGREEMENT_METRICS = ("TI", "TC", "AC+", "entities")
@@ -113,3 +117,37 @@ def to_markdown(pairs: Sequence[PairAgreement]) -> str:
                       "| label | kappa |", "|---|---|"]
             lines += [f"| {label} | {value:.3f} |" for label, value in p.kappa[layer].items()]
     return "\n".join(lines) + "\n"
+
+
+def load_passes(paths: Sequence[str | Path], texts: Sequence[str | Path], corpora: Sequence[str | Path]) -> dict[str, dict[str, Document]]:
+    """Each annotator's documents by id; the file name (without suffix) is the annotator.
+
+    A file is either documents with their text (as ``annotate pull`` writes them) or standoff gold,
+    joined with its texts through the manifests of ``corpora`` (searched in order; the bundled example
+    corpus is a good last one). Raises :class:`~newsevents.errors.FormatError` for fewer than two files,
+    two files of one annotator, or gold for documents no manifest lists.
+    """
+    paths = [Path(p) for p in paths]
+    if len(paths) < 2:
+        raise FormatError("this needs at least two annotators' files")
+    entries: dict[str, Any] | None = None
+    segmenter = Segmenter()
+    passes: dict[str, dict[str, Document]] = {}
+    for path in paths:
+        if path.stem in passes:
+            raise FormatError(f"two files name the annotator {path.stem!r}; rename one", file=str(path))
+        first = next(read_records(path), (0, {}))[1]
+        if "text" in first:
+            passes[path.stem] = {d.id: d for d in read_documents(path)}
+            continue
+        if entries is None:
+            entries = {}
+            for corpus in reversed([Path(c) for c in corpora]):
+                entries.update({e.id: e for e in load_manifest(corpus / "manifest.jsonl")})
+        records = load_gold_records([path])
+        unknown = sorted(set(records) - set(entries))
+        if unknown:
+            raise FormatError(f"documents not in the corpus manifest: {', '.join(unknown[:10])}", file=str(path))
+        passes[path.stem] = {doc_id: join(entries[doc_id], record, list(texts), segmenter) for doc_id, record in records.items()}
+    return passes
+

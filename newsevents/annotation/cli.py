@@ -7,23 +7,22 @@ from pathlib import Path
 
 import typer
 
-from newsevents.annotation.agreement import agreement as compute_agreement, to_markdown
+from newsevents.annotation.agreement import agreement as compute_agreement, load_passes, to_markdown
 from newsevents.annotation.adjudication import adjudicate as run_adjudication
 from newsevents.annotation.authoring import author as resolve_authoring
 from newsevents.annotation.label_config import label_config
 from newsevents.ontology import load_schema
-from newsevents.paths import find_corpus
+from newsevents.paths import EXAMPLE_CORPUS, find_corpus
 from newsevents.console import console, print_problems
 from newsevents.corpus.build import CorpusLayout
-from newsevents.corpus.manifest import GoldRecord, join, load_gold, load_manifest, save_manifest
-from newsevents.corpus.segment import Segmenter
-from newsevents.document import Document
+from newsevents.corpus.manifest import GoldRecord, load_manifest, save_manifest
 from newsevents.errors import FormatError, ValidationError
-from newsevents.jsonl import atomic_write, read_documents, read_records, write_documents, write_records
+from newsevents.jsonl import atomic_write, read_documents, write_documents, write_records
 from newsevents.validation import validate_all
 
 app = typer.Typer(help="Annotate: author gold by quoting the text, measure agreement between passes.", no_args_is_help=True)
 
+SCHEMA_OPTION = typer.Option(None, "--schema", help="Ontology file (default: annotation/schema.yaml).")
 TEXTS_OPTION = typer.Option([], "--texts", help="Text directory the manifest's text_file paths are relative to (repeatable).")
 CORPUS_OPTION = typer.Option(None, "--corpus", help="Corpus folder with manifest.jsonl and gold/ (default: the nearest corpus/ in this folder or above, else the project's).", callback=lambda value: value if value is not None else find_corpus())
 
@@ -49,6 +48,7 @@ def author(
     texts: list[Path] = TEXTS_OPTION,
     corpus: Path = CORPUS_OPTION,
     add_to_manifest: bool = typer.Option(False, "--add-to-manifest", help="Add the documents' entries to the corpus manifest."),
+    schema: Path | None = SCHEMA_OPTION,
 ) -> None:
     """Resolve quoted spans to offsets, validate against the ontology, write standoff gold.
 
@@ -59,7 +59,7 @@ def author(
     """
     if out.is_dir():
         raise FormatError("the output is a folder; --out takes the standoff gold JSONL file to write", file=str(out))
-    authored = resolve_authoring(files, texts, load_schema())
+    authored = resolve_authoring(files, texts, load_schema(schema))
     manifest_path = CorpusLayout(corpus).manifest
     if add_to_manifest:
         entries = {e.id: e for e in load_manifest(manifest_path)} if manifest_path.exists() else {}
@@ -75,29 +75,6 @@ def author(
     events = sum(len(a.document.events) for a in authored)
     console.print(f"wrote {out}: {len(authored)} documents, {events} events, "
                   f"{sum(len(a.document.entities) for a in authored)} entity mentions" + (f"; updated {manifest_path}" if add_to_manifest else ""))
-
-
-def _load_passes(paths: list[Path], texts: list[Path], corpus: Path) -> dict[str, dict[str, Document]]:
-    """Each annotator's documents by id, from documents files (with text, as `annotate pull` writes)
-    or standoff gold (joined with the texts through the corpus manifest); the file name is the annotator."""
-    if len(paths) < 2:
-        raise FormatError("this needs at least two annotators' files")
-    entries = None
-    segmenter = Segmenter()
-    passes: dict[str, dict[str, Document]] = {}
-    for path in paths:
-        first = next(read_records(path), (0, {}))[1]
-        if "text" in first:
-            passes[path.stem] = {d.id: d for d in read_documents(path)}
-            continue
-        if entries is None:
-            entries = {e.id: e for e in load_manifest(CorpusLayout(corpus).manifest)}
-        records = load_gold([path])
-        unknown = sorted(set(records) - set(entries))
-        if unknown:
-            raise FormatError(f"documents not in the corpus manifest: {', '.join(unknown[:10])}", file=str(path))
-        passes[path.stem] = {doc_id: join(entries[doc_id], record, texts, segmenter) for doc_id, record in records.items()}
-    return passes
 
 
 @app.command()
@@ -120,7 +97,7 @@ def agreement(
         if earlier is not None:
             raise FormatError(f"{earlier} and {path} both name annotator {path.stem!r} (a file's name without its suffix "
                               "names the annotator); give each annotator's file once, under its own name", file=str(path))
-    pairs = compute_agreement(_load_passes(passes, texts, corpus))
+    pairs = compute_agreement(load_passes(passes, texts, [corpus, EXAMPLE_CORPUS]))
     if markdown is not None:
         with atomic_write(markdown) as handle:
             handle.write(to_markdown(pairs))
@@ -132,21 +109,38 @@ def agreement(
 
 @app.command()
 def adjudicate(
-    versions: list[Path] = typer.Argument(..., help="Two or more annotators' files (as for `agreement`)."),
+    versions: list[Path] = typer.Argument(..., help="Two or more annotators' files (as for `agreement`); one with --accept-single."),
     out: Path = typer.Option(..., "--out", "-o", help="Standoff gold of what all annotators agree on."),
     disagreements: Path = typer.Option(..., "--disagreements", help="JSONL list of everything they do not agree on."),
     texts: list[Path] = TEXTS_OPTION,
     corpus: Path = CORPUS_OPTION,
+    accept_single: bool = typer.Option(False, "--accept-single", help="Accept a batch done by one annotator as gold as it is (one documents file, as `annotate pull` writes it)."),
+    schema: Path | None = SCHEMA_OPTION,
 ) -> None:
     """Accept what every annotator has, list the rest for an adjudicator, write gold in the standoff format.
 
     The disagreeing versions can go back to Label Studio as a review project:
     `newsevents annotate push --project review DOCS --predictions A.jsonl --predictions B.jsonl`.
+    A batch done by one annotator has nothing to compare: --accept-single takes it as gold explicitly
+    (the disagreements file is then empty).
 
     Example: newsevents annotate adjudicate pulled/alice.jsonl pulled/bob.jsonl --out gold.jsonl --disagreements review.jsonl
     """
-    result = run_adjudication({name: list(docs.values()) for name, docs in _load_passes(versions, texts, corpus).items()})
-    problems = validate_all(result.gold, load_schema(), require_gold=False)
+    if len(versions) == 1 and not accept_single:
+        raise FormatError("one annotator's file: adjudication compares two or more; to take a batch done by one "
+                          "annotator as gold, add --accept-single", file=str(versions[0]))
+    if len(versions) == 1:
+        from newsevents.jsonl import read_records
+
+        first = next(read_records(versions[0]), (0, {}))[1]
+        if "text" not in first:
+            raise FormatError("--accept-single takes documents with their text (as `annotate pull` writes them); one "
+                              "annotator's standoff gold is gold already: give it to `newsevents corpus add --gold`", file=str(versions[0]))
+        passes = {versions[0].stem: {d.id: d for d in read_documents(versions[0])}}
+    else:
+        passes = load_passes(versions, texts, [corpus, EXAMPLE_CORPUS])
+    result = run_adjudication({name: list(docs.values()) for name, docs in passes.items()}, accept_single=accept_single)
+    problems = validate_all(result.gold, load_schema(schema), require_gold=False)
     if problems:
         raise ValidationError(problems, file=str(out))
     write_records(disagreements, result.disagreements, lambda d: d.to_dict())
@@ -169,6 +163,7 @@ def push(
     max_chars: int = typer.Option(10_000, help="Longer documents become one task per chunk of paragraphs."),
     url: str = URL_OPTION,
     token: str = TOKEN_OPTION,
+    schema: Path | None = SCHEMA_OPTION,
 ) -> None:
     """Import documents as tasks, with pre-annotations as predictions; tasks already in the project are skipped.
 
@@ -182,7 +177,7 @@ def push(
         from newsevents.extractors import make_runner, run_extractor
 
         sources[extractor] = run_extractor(make_runner("python", extractor), docs).predictions
-    report = push_tasks(connect(url, token), project, load_schema(), docs, sources, max_chars=max_chars)
+    report = push_tasks(connect(url, token), project, load_schema(schema), docs, sources, max_chars=max_chars)
     for note in report.notes:
         console.print(f"note: {note}")
     console.print(f"project {project!r} (id {report.project}): imported {report.imported} tasks, {report.already_there} already there")
@@ -194,6 +189,7 @@ def pull(
     out: Path = typer.Option(..., "--out", "-o", help="Folder for one documents JSONL per annotator."),
     url: str = URL_OPTION,
     token: str = TOKEN_OPTION,
+    schema: Path | None = SCHEMA_OPTION,
 ) -> None:
     """Export every annotation (full JSON), convert and validate it; write one file per annotator, or nothing.
 
@@ -205,7 +201,7 @@ def pull(
     """
     from newsevents.annotation.label_studio.projects import connect, pull as pull_documents
 
-    schema = load_schema()
+    schema = load_schema(schema)
     documents, problems = pull_documents(connect(url, token), project, schema)  # the converter validates each task
     for note in (p for p in problems if not getattr(p, "blocking", True)):
         console.print(f"note: {note}")

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from newsevents.baselines import BASELINES, ORDER, has_shipped, load_extractor
@@ -41,7 +42,7 @@ def list_command() -> None:
     for name in _names():
         missing = availability(name)
         if missing:
-            table.add_row(name, "-", missing)
+            table.add_row(name, "-", escape(missing))
             continue
         cls = BASELINES.get(name)
         shipped = f"yes (newsevents/baselines/models/{name})" if has_shipped(name) else f"no (train one: newsevents baselines train {name} --out DIR)"

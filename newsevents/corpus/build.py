@@ -43,7 +43,7 @@ from newsevents.corpus.card import CardDocs, card_docs, citation, dataset_card, 
 from newsevents.corpus.croissant import CROISSANT_FILE, croissant_metadata
 from newsevents.corpus.dedupe import DuplicateReport, find_duplicates
 from newsevents.features import document_features, document_row, sentence_features, sentence_row
-from newsevents.corpus.manifest import join, load_gold, load_manifest, redistributable
+from newsevents.corpus.manifest import join, load_gold_records, load_manifest, redistributable
 from newsevents.corpus.segment import Segmenter
 from newsevents.bio import sentence_views
 from newsevents.corpus.split import SPLITS, SplitAssignment, assign_splits, load_splits
@@ -132,7 +132,7 @@ def load_corpus(
     """
     layout = CorpusLayout(Path(corpus_dir))
     entries = load_manifest(layout.manifest)
-    gold = load_gold([layout.gold]) if layout.gold.exists() else {}
+    gold = load_gold_records([layout.gold]) if layout.gold.exists() else {}
     manifest_ids = {e.id for e in entries}
     orphans = sorted(set(gold) - manifest_ids)
     if orphans:
@@ -301,10 +301,18 @@ def write_dataset(
         When ``out_dir`` may not be replaced (:func:`check_output_dir`).
     NewsEventsError
         When a document may not be redistributed and ``local_only`` is false.
+    ValidationError
+        When the splits leak (:func:`newsevents.corpus.leaks.check_leaks`: a duplicate or an identical
+        sentence in two splits); ``problems`` lists every leak. A leaking dataset is never written.
     """
     from datasets import Dataset, disable_progress_bars
 
+    from newsevents.corpus.leaks import check_leaks
+
     restricted = check_redistributable(documents, local_only=local_only)
+    leaks = check_leaks(documents, assignment, duplicates=duplicates)
+    if leaks:
+        raise ValidationError(leaks, file=str(out_dir))
     out_dir = Path(out_dir)
     check_output_dir(out_dir)
     if docs is None:

@@ -1,4 +1,4 @@
-"""``newsevents corpus``: ingest, validate, split, build, stats, check-leaks."""
+"""``newsevents corpus``: ingest, validate, add, split, move-out-of-test, build, stats, check-leaks."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from newsevents.corpus.ingest import check_output_file, ingest as ingest_inputs
 from newsevents.corpus.leaks import check_leaks as find_leaks
 from newsevents.corpus.manifest import load_manifest
 from newsevents.corpus.publish_cli import texts as texts_command
-from newsevents.corpus.split import STRATEGIES, assign_splits, load_splits, save_splits
+from newsevents.corpus.split import STRATEGIES, assign_splits, leave_test, load_splits, read_id_list, save_splits
 from newsevents.corpus.stats import corpus_stats
 from newsevents.corpus.dedupe import find_duplicates
 from newsevents.jsonl import atomic_write, read_documents, write_documents
@@ -114,6 +114,62 @@ def split(
     for note in assignment.notes:
         errors.print(f"note: {note}")
     console.print(f"wrote {layout.splits}: " + ", ".join(f"{k} {v}" for k, v in assignment.counts().items()))
+
+
+@app.command()
+def add(
+    documents: Path = typer.Argument(..., help="Documents JSONL as `corpus ingest` wrote it (meta.path names each text file)."),
+    gold: Path = typer.Option(..., "--gold", help="Gold: standoff records (`annotate adjudicate`) or documents with annotations (`annotate pull`)."),
+    corpus: Path = CORPUS_OPTION,
+    text_root: Path | None = typer.Option(None, "--text-root", help="Text directory the manifest's text_file paths are made relative to; give it to the build as --texts (default: the current folder)."),
+    gold_name: str | None = typer.Option(None, "--gold-name", help="Write gold/NAME.jsonl, a new file (default: the --gold file's name)."),
+    meta: Path | None = typer.Option(None, "--meta", help="Sidecar JSONL: id with source, url, date, license, title per document (other keys ignored)."),
+    source: str | None = typer.Option(None, "--source", help="Source of every document (wins over --meta and the documents' own metadata)."),
+    license: str | None = typer.Option(None, "--license", help="Text licence of every document, e.g. 'CC BY 2.5' (required unless --meta or the documents give one)."),
+    url: str | None = typer.Option(None, "--url", help="URL of every document (for a single article)."),
+    date: str | None = typer.Option(None, "--date", help="Date (YYYY-MM-DD) of every document (for a single article)."),
+    schema: Path | None = SCHEMA_OPTION,
+) -> None:
+    """Add annotated documents to the corpus: manifest entries and a new standoff gold file.
+
+    Each document needs a source and a licence (from --source/--license, a --meta sidecar, or the
+    ingest input's metadata columns, in that order of precedence). Everything is checked first (new
+    ids, the text under --text-root normalising to the document's and the gold's sha256, the gold
+    valid against the ontology); a failed add writes nothing. Documents without gold are left out
+    (named). Then `newsevents corpus split` places the new documents.
+
+    Example: newsevents corpus add docs.jsonl --gold gold.jsonl --text-root ../shared/sources --source "Wikinews archive" --license "CC BY 2.5"
+    """
+    from newsevents.corpus.add import add_documents
+
+    result = add_documents(documents, gold, corpus, schema=load_schema(schema), text_root=text_root, gold_name=gold_name,
+                           sidecar=meta, overrides={"source": source, "license": license, "url": url, "date": date})
+    for note in result.notes:
+        errors.print(f"note: {note}", markup=False)
+    console.print(f"added {len(result.entries)} documents: wrote {result.gold_file}, updated {result.manifest}; "
+                  f"next: newsevents corpus split --corpus {corpus} --texts {text_root or '.'}", markup=False)
+
+
+@app.command("move-out-of-test")
+def move_out_of_test(
+    ids_file: Path = typer.Argument(..., help="Text file of test document ids, one per line ('#' starts a comment line)."),
+    to: str = typer.Option(..., "--to", help="train or dev."),
+    reason: str = typer.Option(..., "--reason", help="Why they leave test (goes into the changelog)."),
+    corpus: Path = CORPUS_OPTION,
+) -> None:
+    """Move test documents (and their duplicates) to train or dev, once, recorded in corpus/CHANGELOG.md.
+
+    The one exception to "an assignment never moves": documents whose text drove a guideline decision
+    leave test. Refuses any id not in test (nothing moves then); writes splits.jsonl atomically and
+    appends a dated line naming the ids and the reason under the changelog's Unreleased section.
+
+    Example: newsevents corpus move-out-of-test leave-test.txt --to dev --reason "their text drove guideline decisions"
+    """
+    if to not in ("train", "dev"):
+        raise typer.BadParameter(f"--to takes train or dev, got {to!r}")
+    layout = CorpusLayout(corpus)
+    moved = leave_test(layout.splits, layout.root / "CHANGELOG.md", read_id_list(ids_file), to, reason)
+    console.print(f"moved {len(moved)} documents from test to {to} in {layout.splits}; recorded in {layout.root / 'CHANGELOG.md'}", markup=False)
 
 
 @app.command()

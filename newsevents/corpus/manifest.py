@@ -143,7 +143,7 @@ def save_manifest(path: str | Path, entries: Iterable[ManifestEntry]) -> int:
     return write_records(path, sorted(entries, key=lambda e: e.id), ManifestEntry.to_dict)
 
 
-def load_gold(paths: Iterable[str | Path]) -> dict[str, GoldRecord]:
+def load_gold_records(paths: Iterable[str | Path]) -> dict[str, GoldRecord]:
     """Read standoff gold files (or every ``*.jsonl`` in a directory); one record per document id."""
     files: list[Path] = []
     for p in map(Path, paths):

@@ -8,6 +8,8 @@ Rules (:func:`assign_splits`):
 * adding documents never moves one: a document of ``existing`` keeps its split, a new document
   whose group already has a member in ``existing`` joins that member's split, and only new groups
   are placed by the strategy;
+* the one exception: a test document whose text drove a guideline decision leaves test once
+  (:func:`move_out_of_test`, :func:`leave_test`: with its duplicate group, recorded in the changelog);
 * ``"hash"`` places a group by the sha256 of ``salt`` and its group key, mapped to [0, 1) and
   compared with the cumulative ratios; ``"temporal"`` orders groups by their newest ``meta["date"]``
   and gives the oldest ~70% of the documents to train, the next ~15% to dev and the newest to test.
@@ -45,17 +47,18 @@ from __future__ import annotations
 
 import hashlib
 import re
+import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
 from newsevents.corpus.dedupe import DuplicateReport, unique_by_id
 from newsevents.document import Document
 from newsevents.errors import FormatError, NewsEventsError
-from newsevents.jsonl import read_records, write_records
+from newsevents.jsonl import atomic_write, read_records, write_records
 
 Split = Literal["train", "dev", "test"]
 Strategy = Literal["hash", "temporal"]
@@ -193,7 +196,11 @@ def assign_splits(
       closest to the ratios while leaving dev and test at least one date each when their ratios are
       positive and there are enough dates (one date: all train; two: train and test). When
       ``existing`` has cutoffs for a source they are reused, so new documents newer than that
-      source's dev cutoff go to test; a source seen for the first time gets its own cutoffs. A group without any dated member is placed by the hash rule and named in ``notes``.
+      source's dev cutoff go to test; a source seen for the first time (a third source added to an
+      assignment of two) gets its own cutoffs from its new groups, by the same ratios and rule, and
+      ``notes`` names them. Add a new source's documents in one batch: its cutoffs are computed once,
+      from the documents of its first split, and later documents of it follow them. A group without
+      any dated member is placed by the hash rule and named in ``notes``.
     - Hash strategy: a group's split depends on its key and the salt only, so extending an
       assignment gives what assigning from scratch would, as long as the groups are unchanged.
 
@@ -362,8 +369,13 @@ def _place_temporal(
             notes.append(f"group {key!r} ({len(docs)} documents) has no meta.date: placed by hash in {placed[key]!r}")
     used = dict(cutoffs or {})
     for source in sorted({source for source, _ in newest.values()} - set(used)):
-        used[source] = temporal_cutoffs(
-            [(day, len(groups[key])) for key, (s, day) in newest.items() if s == source], rules.ratios)
+        dated = [(day, len(groups[key])) for key, (s, day) in newest.items() if s == source]
+        used[source] = temporal_cutoffs(dated, rules.ratios)
+        if cutoffs:  # a source added to an assignment that already has cutoffs: say what it got
+            n_docs, n_days = sum(n for _, n in dated), len({day for day, _ in dated})
+            notes.append(
+                f"new source {source!r}: its own cutoffs, train <= {used[source][0]}, dev <= {used[source][1]}, "
+                f"from {n_docs} documents on {n_days} dates (recorded; its later documents follow them)")
     for key, (source, day) in newest.items():
         train_end, dev_end = used[source]
         placed[key] = "train" if day <= train_end else "dev" if day <= dev_end else "test"
@@ -404,6 +416,206 @@ def temporal_cutoffs(dated: Iterable[tuple[str, int]], ratios: Sequence[float]) 
     first_dev = min(train_end + 1 if ratios[1] > 0 else train_end, last_dev)
     dev_end = closest((ratios[0] + ratios[1]) * total, range(first_dev, last_dev + 1))
     return days[train_end], days[dev_end]
+
+
+# ---------------------------------------------------------------------------------------------
+# Leaving test (the one exception to "nothing moves", recorded)
+
+
+def move_out_of_test(assignment: SplitAssignment, ids: Iterable[str], to: str) -> tuple[SplitAssignment, list[str]]:
+    """Move documents, and every member of their duplicate groups, from test to ``to``.
+
+    The split file's promise is that an assignment never moves; the one exception is a document
+    whose text drove a guideline decision: it has been read closely, so it may not stay a test
+    document, and it leaves test once (:func:`leave_test` records it in the changelog).
+
+    Parameters
+    ----------
+    assignment : SplitAssignment
+        The stored assignment (:func:`load_splits`); its ``groups`` say which documents go together.
+    ids : iterable of str
+        Documents to move; each must be in test (a repeated id counts once).
+    to : {"train", "dev"}
+        Where they go.
+
+    Returns
+    -------
+    (SplitAssignment, list of str)
+        The assignment with the same rules and cutoffs and the documents moved; the sorted ids moved
+        (those asked for and their duplicates).
+
+    Raises
+    ------
+    NewsEventsError
+        No ids; ``to`` is not train or dev; an id the assignment does not list, or not in test (every
+        such id named, with its split): nothing is moved then.
+
+    Example
+    -------
+    >>> a = SplitAssignment(splits={"x": "test", "y": "test", "z": "train"}, groups={"x": "x", "y": "x", "z": "z"})
+    >>> moved, ids = move_out_of_test(a, ["x"], "dev")
+    >>> ids, moved.counts()
+    (['x', 'y'], {'train': 1, 'dev': 2, 'test': 0})
+    """
+    if to not in ("train", "dev"):
+        raise NewsEventsError(f"documents leave test for 'train' or 'dev', not {to!r}", field="to")
+    wanted = sorted(set(ids))
+    if not wanted:
+        raise NewsEventsError("no document ids given: list the test documents to move, one id per line")
+    refused = [f"{doc_id} ({assignment.splits[doc_id]})" if doc_id in assignment.splits else f"{doc_id} (not in the split file)"
+               for doc_id in wanted if assignment.splits.get(doc_id) != "test"]
+    if refused:
+        raise NewsEventsError(f"only test documents can leave test; {len(refused)} of the ids are not in test: "
+                              f"{', '.join(refused[:10])}{' ...' if len(refused) > 10 else ''}; remove them from the list")
+    keys = {assignment.groups.get(doc_id, doc_id) for doc_id in wanted}
+    moved = sorted(doc_id for doc_id in assignment.splits if doc_id in wanted or assignment.groups.get(doc_id, doc_id) in keys)
+    splits = {doc_id: (to if doc_id in moved else split) for doc_id, split in assignment.splits.items()}
+    return SplitAssignment(splits=splits, groups=dict(assignment.groups), strategy=assignment.strategy,
+                           cutoffs=assignment.cutoffs, salt=assignment.salt, ratios=assignment.ratios), moved
+
+
+def read_id_list(path: str | Path) -> list[str]:
+    """Document ids from a text file: one per line; blank lines and lines starting with ``#`` skipped.
+
+    Raises
+    ------
+    FormatError
+        A file that cannot be read, is not UTF-8, or has a line with a space inside an id (naming the line).
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as err:
+        raise FormatError(f"cannot read: {err.strerror}", file=str(path)) from None
+    except UnicodeDecodeError as err:
+        raise FormatError(f"not UTF-8 ({err.reason})", file=str(path)) from None
+    ids = []
+    for number, line in enumerate(lines, start=1):
+        item = line.strip()
+        if not item or item.startswith("#"):
+            continue
+        if any(char.isspace() for char in item):
+            raise FormatError(f"expected one document id per line, got {item!r}", file=str(path), line=number)
+        ids.append(item)
+    return ids
+
+
+#: The heading word of the changelog section that new entries go under (the first section).
+UNRELEASED = "Unreleased"
+
+
+def changelog_with_entry(text: str, entry: str) -> str:
+    """``text`` (a CHANGELOG.md) with the list item ``- {entry}`` appended to its first ``## `` section.
+
+    The item is wrapped at 100 characters (continuation lines indented by two spaces; ids are never broken).
+
+    Raises
+    ------
+    NewsEventsError
+        When the first ``## `` section is not the Unreleased one (a released version is never edited).
+
+    Example
+    -------
+    >>> print(changelog_with_entry("# Log\\n\\n## Unreleased\\n\\n- old\\n\\n## v0.1\\n\\n- first\\n", "new"), end="")
+    # Log
+    <BLANKLINE>
+    ## Unreleased
+    <BLANKLINE>
+    - old
+    - new
+    <BLANKLINE>
+    ## v0.1
+    <BLANKLINE>
+    - first
+    """
+    lines = text.splitlines()
+    headings = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    if not headings or UNRELEASED.casefold() not in lines[headings[0]].casefold():
+        found = repr(lines[headings[0]]) if headings else "no '## ' section"
+        raise NewsEventsError(f"the changelog's first section must be the {UNRELEASED} one, found {found}; "
+                              f"add a '## {UNRELEASED}' section above the released ones")
+    end = headings[1] if len(headings) > 1 else len(lines)
+    last = end
+    while last > headings[0] + 1 and not lines[last - 1].strip():
+        last -= 1
+    item = textwrap.wrap(entry, width=100, initial_indent="- ", subsequent_indent="  ",
+                         break_long_words=False, break_on_hyphens=False)
+    body = lines[:last] + ([""] if last == headings[0] + 1 else []) + item
+    rest = lines[end:]
+    return "\n".join(body + ([""] + rest if rest else [])) + "\n"
+
+
+def leave_test(
+    splits_path: str | Path,
+    changelog_path: str | Path,
+    ids: Iterable[str],
+    to: str,
+    reason: str,
+    *,
+    today: date | None = None,
+) -> list[str]:
+    """Move test documents out of test in the split file and record it in the changelog.
+
+    :func:`move_out_of_test` on the stored assignment, written back atomically (:func:`save_splits`),
+    and a dated line appended to the changelog's Unreleased section (:func:`changelog_with_entry`)
+    naming the documents, where they went and why::
+
+        - 2026-12-01: 2 documents leave test for dev (they drove a guideline decision): a, b.
+
+    Parameters
+    ----------
+    splits_path, changelog_path : path
+        ``corpus/splits.jsonl`` (must exist) and ``corpus/CHANGELOG.md`` (created when missing).
+    ids : iterable of str
+        Test documents to move; their duplicates go with them (named in the line too).
+    to : {"train", "dev"}
+    reason : str
+        Why, in a few words (one line).
+    today : date, optional
+        The date of the line; default today's UTC date.
+
+    Returns
+    -------
+    list of str
+        The sorted ids moved.
+
+    Raises
+    ------
+    NewsEventsError
+        Everything :func:`move_out_of_test` refuses; a missing split file; an empty or multi-line
+        reason; a changelog without an Unreleased first section. Nothing is written then, and when
+        the changelog cannot be written the split file is put back as it was.
+    """
+    splits_path, changelog_path = Path(splits_path), Path(changelog_path)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise NewsEventsError("give the reason the documents leave test (it goes into the changelog)", field="reason")
+    if not splits_path.is_file():
+        raise NewsEventsError("no split file: there is no test split to move documents out of", file=str(splits_path))
+    wanted = sorted(set(ids))
+    try:
+        moved_assignment, moved = move_out_of_test(load_splits(splits_path), wanted, to)
+    except NewsEventsError as err:
+        raise err.located(file=str(splits_path)) from None
+    day = (today or datetime.now(timezone.utc).date()).isoformat()
+    duplicates = [doc_id for doc_id in moved if doc_id not in wanted]
+    entry = (f"{day}: {len(moved)} document{'s' if len(moved) != 1 else ''} leave test for {to} ({reason}): {', '.join(wanted)}"
+             + (f"; with their duplicates {', '.join(duplicates)}" if duplicates else "") + ".")
+    old_log = changelog_path.read_text(encoding="utf-8") if changelog_path.exists() else f"# Corpus changelog\n\n## {UNRELEASED}\n"
+    try:
+        new_log = changelog_with_entry(old_log, entry)
+    except NewsEventsError as err:
+        raise err.located(file=str(changelog_path)) from None
+    old_splits = splits_path.read_bytes()
+    save_splits(splits_path, moved_assignment)
+    try:
+        with atomic_write(changelog_path) as handle:
+            handle.write(new_log)
+    except BaseException:
+        with atomic_write(splits_path, "wb") as handle:
+            handle.write(old_splits)
+        raise
+    return moved
 
 
 # ---------------------------------------------------------------------------------------------

@@ -126,17 +126,13 @@ def print_headline(report: Report, files: dict[str, Path] | None = None) -> None
 
 
 def write_reports(report: Report, outputs: dict[str, Path | None]) -> list[Path]:
-    """Write the report in each requested rendering (``json``, ``markdown``, ``html``) atomically."""
+    """Write the report in each requested rendering (``json``, ``markdown``, ``html``), all or nothing:
+    every rendering is made first, and the files replace earlier ones only when all could be written."""
     from newsevents.eval import render
+    from newsevents.jsonl import write_texts_atomically
 
     renderers = {"json": render.to_json, "markdown": render.to_markdown, "html": render.to_html}
-    written = []
-    for kind, path in outputs.items():
-        if path is not None:
-            with atomic_write(path) as handle:
-                handle.write(renderers[kind](report))
-            written.append(path)
-    return written
+    return write_texts_atomically({path: renderers[kind](report) for kind, path in outputs.items() if path is not None})
 
 
 def _done(written: Sequence[Path]) -> None:

@@ -24,7 +24,7 @@ import numpy as np
 from newsevents.document import Document
 from newsevents.eval.counts import Counts, Score
 from newsevents.eval.items import (
-    ARGUMENT_METRICS, ENTITY_METRICS, TRIGGER_METRICS, argument_items, canonical_arguments, coreference_canonical, entity_items,
+    ARGUMENT_METRICS, ENTITY_METRICS, argument_items, canonical_arguments, coreference_canonical, entity_items,
     raw_arguments, trigger_items,
 )
 from newsevents.eval.matching import EXACT, Matching, SpanRule, align_events, match_items, restrict

@@ -38,12 +38,14 @@ def _route_options(source_format: str, target_format: str, options: dict[str, An
 
 
 def convert(
-    source: Path = typer.Argument(..., help="Input file."),
+    source: Path = typer.Argument(..., help="Input file, or a dataset folder (with --split)."),
     target: Path = typer.Argument(..., help="Output file (written atomically)."),
     from_format: str = typer.Option(..., "--from", help="Format of the input: newsevents, textee, wikievents or conll."),
     to_format: str = typer.Option(..., "--to", help="Format of the output: newsevents, textee, wikievents or conll."),
     coref: Path | None = typer.Option(None, "--coref", help="WikiEvents coreference JSONL (default: <stem>.coref.jsonl beside the WikiEvents file)."),
     layer: str | None = typer.Option(None, "--layer", help="CoNLL: the BIO layer, triggers (default) or entities."),
+    window: str | None = typer.Option(None, "--window", help="TextEE: one window per document (default), per sentence, or tokens:N (whole sentences up to N tokens)."),
+    split: str | None = typer.Option(None, "--split", help="With a dataset folder as input: the split to convert (train, validation or dev, test)."),
 ) -> None:
     """Convert documents between formats; list every annotation the target format cannot hold.
 
@@ -52,13 +54,26 @@ def convert(
     Dropped annotations (event-valued arguments, spans over two sentences, overlapping BIO spans) are
     listed on stderr; the conversion still succeeds.
 
+    A dataset folder (``corpus build`` or ``publish --dry-run`` output) is read with ``--split``.
+
     Example: newsevents convert gold.jsonl gold.textee.jsonl --from newsevents --to textee
     """
     from newsevents import formats
     from newsevents.formats.loading import check_documents, problem_lines
 
-    read_options, write_options = _route_options(from_format, to_format, {"coref_path": coref, "layer": layer})
-    documents = formats.read(source, from_format, **read_options)
+    from newsevents.formats.loading import is_dataset_folder, load_gold
+
+    read_options, write_options = _route_options(from_format, to_format, {"coref_path": coref, "layer": layer, "window": window})
+    if is_dataset_folder(source):
+        if from_format != "newsevents":
+            raise NewsEventsError(f"a dataset folder holds newsevents documents: give --from newsevents, not {from_format}", file=str(source))
+        if split is None:
+            raise NewsEventsError("a dataset folder needs --split (train, validation or test)", file=str(source))
+        documents = load_gold(source, split=split)
+    else:
+        if split is not None:
+            raise NewsEventsError("--split applies to a dataset folder, not to a file", file=str(source))
+        documents = formats.read(source, from_format, **read_options)
     if not documents:
         raise NewsEventsError(f"no documents: the file holds no {from_format} record; nothing to convert", file=str(source))
     try:

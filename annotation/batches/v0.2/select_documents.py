@@ -1,6 +1,6 @@
 """Select the documents of corpus v0.2's annotation wave (run from the repository root).
 
-    python annotation/batches/v0.2/select.py --texts ../shared/sources
+    python annotation/batches/v0.2/select_documents.py --texts ../shared/sources
 
 Deterministic: candidates are ordered by sha256("newsevents-v0.2:" + id), so any prefix of a list
 is a uniform random sample of it. Writes one list per batch (one document id per line) beside this file.
