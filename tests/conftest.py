@@ -1,33 +1,28 @@
-"""Shared fixtures: where the shared texts are, the bundled example, a small synthetic corpus."""
+"""Shared fixtures and markers: the ontology, offline Hugging Face libraries, tests that need the shared texts."""
 
 from __future__ import annotations
 
-import json
 import os
-from pathlib import Path
 
 import pytest
+from helpers import SOURCES
 
 from newsevents.ontology import load_schema
-from newsevents.paths import EXAMPLES, REPO_ROOT
-
-#: ../shared/sources beside the clone: real texts, never copied into the repo.
-SOURCES = REPO_ROOT.parent / "shared" / "sources"
-SEED = EXAMPLES / "seed" / "000_fc58bcde01b77c5c.txt"
-SEED_ID = "seed-000_fc58bcde01b77c5c"
-
-needs_sources = pytest.mark.skipif(not SOURCES.is_dir(), reason="../shared/sources is not beside the clone")
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``sources`` are skipped when ../shared/sources is not beside the clone."""
+    if SOURCES.is_dir():
+        return
+    skip = pytest.mark.skip(reason="../shared/sources is not beside the clone")
+    for item in items:
+        if "sources" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def schema():
     return load_schema()
-
-
-def write_jsonl(path: Path, rows: list[dict]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return path

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import SEED_ID, SOURCES, needs_sources
+from helpers import SEED_ID, SOURCES, needs_sources
 from newsevents.annotation.agreement import agreement, token_labels
 from newsevents.annotation.authoring import author, locate
 from newsevents.errors import FormatError, NewsEventsError, ValidationError
@@ -155,3 +155,23 @@ def test_agreement_passes_load_through_the_library_with_the_example_corpus():
     assert SEED_ID in passes["pass-a"] and len(passes["pass-a"][SEED_ID].events) > 0
     with pytest.raises(FormatError, match="at least two"):
         load_passes([REPO_ROOT / "annotation/agreement/pass-a.jsonl"], [SOURCES], [REPO_ROOT / "corpus"])
+
+
+@needs_sources
+def test_the_manifest_merge_of_author_is_a_library_function(tmp_path):
+    """`manifest_with` keeps existing entries, adds new ones and refuses a document whose text changed."""
+    from dataclasses import replace
+
+    from newsevents.annotation.authoring import author, manifest_with
+    from newsevents.corpus.manifest import load_manifest, save_manifest
+    from newsevents.ontology import load_schema
+
+    authored = author([REPO_ROOT / "annotation/authoring/wikinews-2019.yaml"], [SOURCES], load_schema())
+    manifest = tmp_path / "manifest.jsonl"
+    assert [e.id for e in manifest_with(authored, manifest)] == [a.entry.id for a in authored]      # no manifest yet
+    save_manifest(manifest, [authored[0].entry])
+    assert len(manifest_with(authored, manifest)) == len(authored)
+    save_manifest(manifest, [replace(authored[0].entry, sha256="0" * 64)])
+    with pytest.raises(FormatError, match="the manifest has this document with text 0000"):
+        manifest_with(authored, manifest)
+    assert load_manifest(manifest)[0].sha256 == "0" * 64

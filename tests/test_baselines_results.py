@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from conftest import SOURCES, needs_sources
+from helpers import SOURCES, needs_sources
 from newsevents.baselines import MODELS_DIR
 from newsevents.baselines.base import DEV_SPLITS, data_fingerprint, read_config
 from newsevents.baselines.results import LEADERBOARD_PATH, RESULTS_PATH, render

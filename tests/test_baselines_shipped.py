@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SEED
+from helpers import SEED
 from newsevents.baselines import MODELS_DIR, has_shipped, load_extractor, load_shipped
 from newsevents.baselines.base import read_config
 from newsevents.corpus.ingest import ingest

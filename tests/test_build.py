@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES, needs_sources, write_jsonl
+from helpers import SOURCES, needs_sources, write_jsonl
 from newsevents.corpus.build import build, load_corpus
 from newsevents.features import document_from_row
 from newsevents.corpus.normalize import normalize

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_ID
+from helpers import SEED_ID
 from test_build import small_corpus  # noqa: F401 (a fixture)
 from newsevents.corpus.build import build
 from newsevents.errors import FormatError, NewsEventsError

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import SOURCES, needs_sources
+from helpers import SOURCES, needs_sources
 from newsevents.corpus.build import CorpusLayout, load_corpus, resolve_splits, write_dataset
 from newsevents.corpus.card import replace_stats_block, stats_markdown
 from newsevents.corpus.stats import corpus_stats

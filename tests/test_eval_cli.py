@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import write_jsonl
+from helpers import write_jsonl
 from fixtures.toy_extractor import tag
 from fixtures.toy_gold import gold_dicts, gold_documents, segmented_gold_documents
 from fixtures.toy_server import serve

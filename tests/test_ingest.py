@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import SEED, SOURCES, needs_sources
+from helpers import SEED, SOURCES, needs_sources
 from newsevents.corpus.ingest import ingest
 from newsevents.document import text_sha256
 from newsevents.jsonl import read_documents

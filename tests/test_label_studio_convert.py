@@ -602,3 +602,15 @@ def test_push_checks_predictions_with_label_studios_own_validator(schema):
     with pytest.raises(NewsEventsError, match="refuses the prediction from 'system'") as info:
         check_predictions(tasks, schema)
     assert info.value.document == "d1"
+
+
+def test_pulled_files_are_named_by_annotator_and_a_collision_is_refused(tmp_path):
+    from newsevents.annotation.label_studio.projects import annotator_file_name, write_pulled
+
+    assert annotator_file_name("alice@example.org") == "alice@example.org.jsonl"
+    assert annotator_file_name("bob smith/ops") == "bob_smith_ops.jsonl"
+    doc = Document("d1", "Police arrested two men.")
+    assert write_pulled({"alice@example.org": [doc]}, tmp_path) == [tmp_path / "alice@example.org.jsonl"]
+    with pytest.raises(FormatError, match="annotators 'a b' and 'a/b' would both be written to a_b.jsonl"):
+        write_pulled({"a b": [doc], "a/b": [doc]}, tmp_path / "two")
+    assert not (tmp_path / "two").exists()

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from label_studio_fixtures import label_studio  # noqa: F401  (the fixture)
-from conftest import SEED_ID
+from helpers import SEED_ID
 from newsevents.annotation.adjudication import adjudicate
 from newsevents.annotation.agreement import agreement
 from newsevents.annotation.label_studio.projects import build_tasks, pull, push

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from hypothesis import given, strategies as st
 
-from conftest import SEED, SOURCES, needs_sources
+from helpers import SEED, SOURCES, needs_sources
 from newsevents.document import Segment
 from newsevents.corpus.normalize import normalize
 from newsevents.corpus.segment import Segmenter

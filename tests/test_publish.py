@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_jsonl
+from helpers import write_jsonl
 from fixtures.hub_server import HubServer
 from newsevents.corpus.card import check_card, split_card
 from newsevents.corpus.normalize import normalize

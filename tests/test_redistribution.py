@@ -9,7 +9,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import SEED_ID
+from helpers import SEED_ID
 from test_build import small_corpus  # noqa: F401 (a fixture)
 from newsevents.corpus.build import build
 from newsevents.corpus.manifest import load_manifest

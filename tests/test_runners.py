@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_jsonl
+from helpers import write_jsonl
 from fixtures import toy_extractor
 from fixtures.toy_extractor import tag
 from fixtures.toy_gold import gold_documents

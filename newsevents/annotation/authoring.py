@@ -289,3 +289,23 @@ def author(paths: Iterable[str | Path], text_dirs: Sequence[str | Path], schema:
             seen[authored.entry.id] = f"{path}:{_line(record)}"
             resolved.append(authored)
     return resolved
+
+
+def manifest_with(authored: Sequence[AuthoredDocument], manifest_path: str | Path) -> list[ManifestEntry]:
+    """The manifest's entries with those of ``authored`` added (existing entries kept, in file order).
+
+    A document the manifest already lists with another text (sha256) raises :class:`FormatError`
+    naming it: its gold would no longer fit.
+    """
+    from newsevents.corpus.manifest import load_manifest
+
+    manifest_path = Path(manifest_path)
+    entries = {e.id: e for e in load_manifest(manifest_path)} if manifest_path.exists() else {}
+    for item in authored:
+        known = entries.get(item.entry.id)
+        if known is not None and known.sha256 != item.entry.sha256:
+            raise FormatError(f"the manifest has this document with text {known.sha256}, the authoring resolved {item.entry.sha256}",
+                              file=str(manifest_path), document=item.entry.id)
+        entries.setdefault(item.entry.id, item.entry)
+    return list(entries.values())
+

@@ -9,15 +9,15 @@ import typer
 
 from newsevents.annotation.agreement import agreement as compute_agreement, load_passes, to_markdown
 from newsevents.annotation.adjudication import adjudicate as run_adjudication
-from newsevents.annotation.authoring import author as resolve_authoring
+from newsevents.annotation.authoring import author as resolve_authoring, manifest_with
 from newsevents.annotation.label_config import label_config
 from newsevents.ontology import load_schema
 from newsevents.paths import EXAMPLE_CORPUS, find_corpus
 from newsevents.console import console, print_problems
 from newsevents.corpus.build import CorpusLayout
-from newsevents.corpus.manifest import GoldRecord, load_manifest, save_manifest
+from newsevents.corpus.manifest import GoldRecord, save_manifest
 from newsevents.errors import FormatError, ValidationError
-from newsevents.jsonl import atomic_write, read_documents, write_documents, write_records
+from newsevents.jsonl import atomic_write, read_documents, write_records
 from newsevents.validation import validate_all
 
 app = typer.Typer(help="Annotate: author gold by quoting the text, measure agreement between passes.", no_args_is_help=True)
@@ -61,17 +61,10 @@ def author(
         raise FormatError("the output is a folder; --out takes the standoff gold JSONL file to write", file=str(out))
     authored = resolve_authoring(files, texts, load_schema(schema))
     manifest_path = CorpusLayout(corpus).manifest
-    if add_to_manifest:
-        entries = {e.id: e for e in load_manifest(manifest_path)} if manifest_path.exists() else {}
-        for item in authored:
-            known = entries.get(item.entry.id)
-            if known is not None and known.sha256 != item.entry.sha256:
-                raise FormatError(f"the manifest has this document with text {known.sha256}, the authoring resolved {item.entry.sha256}",
-                                  file=str(manifest_path), document=item.entry.id)
-            entries.setdefault(item.entry.id, item.entry)
+    entries = manifest_with(authored, manifest_path) if add_to_manifest else None   # checked before anything is written
     write_records(out, (a.gold for a in authored), lambda g: g.to_dict())
-    if add_to_manifest:
-        save_manifest(manifest_path, entries.values())
+    if entries is not None:
+        save_manifest(manifest_path, entries)
     events = sum(len(a.document.events) for a in authored)
     console.print(f"wrote {out}: {len(authored)} documents, {events} events, "
                   f"{sum(len(a.document.entities) for a in authored)} entity mentions" + (f"; updated {manifest_path}" if add_to_manifest else ""))
@@ -199,7 +192,7 @@ def pull(
 
     Example: newsevents annotate pull --project batch-2 --out pulled/batch-2
     """
-    from newsevents.annotation.label_studio.projects import connect, pull as pull_documents
+    from newsevents.annotation.label_studio.projects import connect, pull as pull_documents, write_pulled
 
     schema = load_schema(schema)
     documents, problems = pull_documents(connect(url, token), project, schema)  # the converter validates each task
@@ -207,9 +200,7 @@ def pull(
         console.print(f"note: {note}")
     if print_problems("problems in the annotations", [p for p in problems if getattr(p, "blocking", True)]):
         raise typer.Exit(1)
-    for annotator, docs in documents.items():
-        safe = "".join(c if c.isalnum() or c in "-_.@" else "_" for c in annotator)
-        write_documents(out / f"{safe}.jsonl", docs)
+    write_pulled(documents, out)
     console.print(f"wrote {len(documents)} annotators' files to {out}: "
                   + ", ".join(f"{a} ({len(d)} documents)" for a, d in documents.items()))
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from newsevents.annotation.label_config import label_config
@@ -24,7 +25,7 @@ from newsevents.annotation.label_studio.results import document_from_results, me
 from newsevents.annotation.label_studio.tasks import document_to_tasks, task_dedupe_key
 from newsevents.ontology import Schema
 from newsevents.document import Document
-from newsevents.errors import NewsEventsError, ValidationError
+from newsevents.errors import FormatError, NewsEventsError, ValidationError
 from newsevents.validation import Problem, validate_all
 
 
@@ -167,3 +168,31 @@ def pull(client, title: str, schema: Schema) -> tuple[dict[str, list[Document]],
         for annotator, by_document in sorted(parts.items())
     }
     return documents, problems
+
+
+def annotator_file_name(annotator: str) -> str:
+    """The file an annotator's pulled documents go to: the name (an e-mail) with every character but
+    letters, digits and ``-_.@`` replaced by ``_``, plus ``.jsonl``; the file name is the annotator in
+    ``annotate agreement`` and ``annotate adjudicate``."""
+    return "".join(c if c.isalnum() or c in "-_.@" else "_" for c in annotator) + ".jsonl"
+
+
+def write_pulled(documents: Mapping[str, Sequence[Document]], out: str | Path) -> list[Path]:
+    """Write each annotator's documents to ``out/<annotator_file_name>``; two annotators whose names give
+    one file name are refused before anything is written (one would silently replace the other)."""
+    from newsevents.jsonl import write_documents
+
+    out = Path(out)
+    names: dict[str, str] = {}
+    for annotator in documents:
+        name = annotator_file_name(annotator)
+        if name in names:
+            raise FormatError(f"annotators {names[name]!r} and {annotator!r} would both be written to {name}; "
+                              "rename one in Label Studio", file=str(out))
+        names[name] = annotator
+    written = []
+    for annotator, docs in documents.items():
+        write_documents(out / annotator_file_name(annotator), docs)
+        written.append(out / annotator_file_name(annotator))
+    return written
+
