@@ -36,7 +36,6 @@ NOT_RUN_HERE = {
     "export LABEL_STUDIO": "credentials for the Label Studio server",
     "newsevents eval run --gold build/newsevents --split test --url": "needs the user's HTTP extractor (tests/test_runners.py runs one)",
     "newsevents eval run --gold build/newsevents --split test --llm": "needs a model server (tests/test_llm.py runs a stand-in)",
-    "newsevents publish --repo-id": "uploads to the Hugging Face Hub (tests/test_publish.py uses a stand-in)",
     "newsevents baselines results": "minutes of retraining when the corpus changed (tests/test_baselines_results.py checks its output)",
     "export NEWSEVENTS_LLM": "a key for a hosted model",
 }

@@ -66,7 +66,7 @@ def document_from_record(obj: Any, *, source: str, line: int | None = None) -> D
         raise FormatError(f"expected a document (a JSON object), got {type(obj).__name__}", file=source, line=line)
     try:
         return Document.from_dict(obj)
-    except NewsEventsError:
+    except NewsEventsError as err:
         doc_id = obj.get("id") if isinstance(obj.get("id"), str) else None
         mismatch = wrong_format(obj, NATIVE_FORMAT)
         if mismatch is not None:  # a TextEE or WikiEvents line: say so rather than which key is missing
