@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 from helpers import SOURCES
 
+from newsevents.cli import main
 from newsevents.ontology import load_schema
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -26,3 +28,21 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def schema():
     return load_schema()
+
+
+@pytest.fixture()
+def cli(capsys, monkeypatch):
+    """Run ``newsevents ARGS`` through the console-script entry point; returns (status, stdout, stderr).
+
+    Any exception other than the SystemExit the entry point ends with fails the test: that is the
+    traceback a user would have seen.
+    """
+
+    def invoke(*args: object) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["newsevents", *map(str, args)])
+        with pytest.raises(SystemExit) as caught:
+            main()
+        out, err = capsys.readouterr()
+        return caught.value.code or 0, out, err
+
+    return invoke

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fixtures.toy_gold import gold_dicts, gold_documents, segmented_gold_documents
-from newsevents.cli import main
 from newsevents.corpus.ingest import ingest
 from newsevents.errors import NewsEventsError
 from newsevents.eval.score import score
@@ -38,22 +36,6 @@ SURROGATE = '{"id": "lone", "text": "Police \\ud800 arrested him."}\n'
 GOOD_ARTICLE = "Police arrested two men in Kabul on Monday.\n"
 
 
-@pytest.fixture()
-def cli(capsys, monkeypatch):
-    """Run ``newsevents ARGS`` through the console-script entry point; returns (status, stdout, stderr).
-
-    Any exception other than the SystemExit the entry point ends with fails the test: that is the
-    traceback a user would have seen.
-    """
-
-    def invoke(*args: object) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["newsevents", *map(str, args)])
-        with pytest.raises(SystemExit) as caught:
-            main()
-        out, err = capsys.readouterr()
-        return caught.value.code or 0, out, err
-
-    return invoke
 
 
 def _report(path: Path) -> dict:

@@ -20,7 +20,7 @@ from fixtures.toy_extractor import tag
 from fixtures.toy_gold import gold_dicts, gold_documents, segmented_gold_documents
 from fixtures.toy_server import serve
 from newsevents import formats
-from newsevents.cli import app, main
+from newsevents.cli import app
 from newsevents.corpus.build import write_dataset
 from newsevents.corpus.split import SplitAssignment
 from newsevents.extractors import strip_gold
@@ -29,18 +29,6 @@ TOY_COMMAND = f"{sys.executable} {Path(__file__).parent / 'fixtures' / 'toy_comm
 NEW_COMMANDS = [["eval", "score"], ["eval", "run"], ["eval", "compare"], ["convert"]]
 
 
-@pytest.fixture()
-def cli(capsys, monkeypatch):
-    """Run ``newsevents ARGS`` through the console-script entry point; returns (status, stdout, stderr)."""
-
-    def invoke(*args: object) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["newsevents", *map(str, args)])
-        with pytest.raises(SystemExit) as caught:
-            main()
-        out, err = capsys.readouterr()
-        return caught.value.code or 0, out, err
-
-    return invoke
 
 
 def _toy_predictions() -> list[dict]:
