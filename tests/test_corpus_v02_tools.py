@@ -146,8 +146,9 @@ def test_corpus_move_out_of_test_writes_splits_and_a_dated_changelog_line(tmp_pa
     log = (corpus / "CHANGELOG.md").read_text(encoding="utf-8")
     today = datetime.now(timezone.utc).date().isoformat()
     unreleased = log.split("## v0.1")[0]
-    assert unreleased.endswith(f"- 2026-11-30: an earlier change.\n- {today}: 3 documents leave test for dev "
-                               "(their text drove guideline decisions): b, c; with\n  their duplicates b-copy.\n\n")
+    assert unreleased.endswith(f"## Unreleased (v0.2 in construction)\n\n- {today}: 3 documents leave test for dev "
+                               "(their text drove guideline decisions): b, c; with\n  their duplicates b-copy.\n"
+                               "- 2026-11-30: an earlier change.\n\n")
     assert log.endswith("## v0.1\n\n- 2026-11-25: first.\n")
 
 

@@ -505,7 +505,7 @@ UNRELEASED = "Unreleased"
 
 
 def changelog_with_entry(text: str, entry: str) -> str:
-    """``text`` (a CHANGELOG.md) with the list item ``- {entry}`` appended to its first ``## `` section.
+    """``text`` (a CHANGELOG.md) with the list item ``- {entry}`` first in its first ``## `` section (newest first).
 
     The item is wrapped at 100 characters (continuation lines indented by two spaces; ids are never broken).
 
@@ -521,8 +521,8 @@ def changelog_with_entry(text: str, entry: str) -> str:
     <BLANKLINE>
     ## Unreleased
     <BLANKLINE>
-    - old
     - new
+    - old
     <BLANKLINE>
     ## v0.1
     <BLANKLINE>
@@ -534,15 +534,15 @@ def changelog_with_entry(text: str, entry: str) -> str:
         found = repr(lines[headings[0]]) if headings else "no '## ' section"
         raise NewsEventsError(f"the changelog's first section must be the {UNRELEASED} one, found {found}; "
                               f"add a '## {UNRELEASED}' section above the released ones")
-    end = headings[1] if len(headings) > 1 else len(lines)
-    last = end
-    while last > headings[0] + 1 and not lines[last - 1].strip():
-        last -= 1
+    first = headings[0] + 1
+    while first < len(lines) and not lines[first].strip():
+        first += 1
     item = textwrap.wrap(entry, width=100, initial_indent="- ", subsequent_indent="  ",
                          break_long_words=False, break_on_hyphens=False)
-    body = lines[:last] + ([""] if last == headings[0] + 1 else []) + item
-    rest = lines[end:]
-    return "\n".join(body + ([""] + rest if rest else [])) + "\n"
+    section_empty = first == len(lines) or first in headings
+    head = lines[:headings[0] + 1] + [""]
+    rest = lines[first:]
+    return "\n".join(head + item + ([""] if section_empty and rest else []) + rest) + "\n"
 
 
 def leave_test(
