@@ -16,7 +16,9 @@ one. The allowed prefixes are a table, and an unknown prefix raises naming it.
 
 The sentence view of a document (:class:`SentenceView`, :func:`sentence_views`) puts both together:
 tokens with BIO tags for event triggers and entity mentions, per sentence. It is the view the
-``sentences`` dataset config holds and the BIO scorer reads. A mention belongs to the sentence that
+``sentences`` dataset config holds and the BIO scorer reads. The entity tags are
+``argument_entity_tags``: the gold entity layer is argument entities (entity mentions that fill an
+event argument, and their coreferent mentions), and the view tags the mentions the document has. A mention belongs to the sentence that
 contains its first character; mentions BIO cannot hold (overlaps, nesting) are listed in
 ``dropped_triggers`` / ``dropped_entities``, never silently lost.
 """
@@ -127,7 +129,7 @@ class SentenceView:
     token_starts: tuple[int, ...]
     token_ends: tuple[int, ...]
     trigger_tags: tuple[str, ...]
-    entity_tags: tuple[str, ...]
+    argument_entity_tags: tuple[str, ...]
     dropped_triggers: tuple[LabeledSpan, ...] = ()
     dropped_entities: tuple[LabeledSpan, ...] = ()
 
@@ -166,7 +168,7 @@ def sentence_views(document: Document, *, mode: str = "expand") -> Iterator[Sent
             token_starts=starts,
             token_ends=ends,
             trigger_tags=trigger_tagging.tags,
-            entity_tags=entity_tagging.tags,
+            argument_entity_tags=entity_tagging.tags,
             dropped_triggers=trigger_tagging.dropped,
             dropped_entities=entity_tagging.dropped,
         )

@@ -24,6 +24,10 @@ from typing import Any, NamedTuple
 from newsevents.errors import FormatError
 
 PARAGRAPH_KINDS = ("dateline", "title", "lead", "bullet", "subhead", "body")
+#: What the gold entity layer (``entities``) holds, in the words the metric definitions, the dataset card
+#: and the guidelines use (GUIDELINES.md 2.1, decision 15): it is not full NER.
+ARGUMENT_ENTITIES = ("argument entities: entity mentions that fill an event argument, and their coreferent mentions "
+                     "(same cluster)")
 
 
 def text_sha256(text: str) -> str:

@@ -1,8 +1,10 @@
 """Hugging Face ``datasets`` features of the two dataset configs, derived from the ontology.
 
 ``documents`` (the default config) holds one row per document with nested entity and event
-mentions; ``sentences`` holds one row per sentence with tokens and IOB2 tag sequences as
-``ClassLabel`` s whose names come from :func:`newsevents.bio.label_set` over the schema's types.
+mentions; ``sentences`` holds one row per sentence with tokens and IOB2 tag sequences (``trigger_tags``,
+``argument_entity_tags``) as ``ClassLabel`` s whose names come from :func:`newsevents.bio.label_set`
+over the schema's types. The entity layer of both configs is argument entities: entity mentions that
+fill an event argument, and their coreferent mentions (same cluster); it is not full NER.
 Types, roles and realis are ``ClassLabel`` s too, so the label space travels with the data.
 """
 
@@ -69,7 +71,7 @@ def sentence_features(schema: Schema) -> Features:
         "token_starts": List(Value("int32")),
         "token_ends": List(Value("int32")),
         "trigger_tags": List(ClassLabel(names=label_set(schema.event_type_names))),
-        "entity_tags": List(ClassLabel(names=label_set(schema.mention_type_names))),
+        "argument_entity_tags": List(ClassLabel(names=label_set(schema.mention_type_names))),
     })
 
 
@@ -130,5 +132,5 @@ def sentence_row(view: SentenceView) -> dict[str, Any]:
         "token_starts": list(view.token_starts),
         "token_ends": list(view.token_ends),
         "trigger_tags": list(view.trigger_tags),
-        "entity_tags": list(view.entity_tags),
+        "argument_entity_tags": list(view.argument_entity_tags),
     }

@@ -126,11 +126,15 @@ def _id_hint(target: str, ids: tuple[str, ...], kind: str) -> str:
     return hint
 
 
+def _argument_path(i: int, j: int) -> str:
+    return f"events[{i}].arguments[{j}]"
+
+
 def _arguments(document: Document) -> Iterator[tuple[str, EventMention, Argument]]:
     """Yield ``(field path, event, argument)`` for every argument of every event."""
     for i, event in enumerate(document.events):
         for j, argument in enumerate(event.arguments):
-            yield f"events[{i}].arguments[{j}]", event, argument
+            yield _argument_path(i, j), event, argument
 
 
 # --------------------------------------------------------------------------------------------------
@@ -166,6 +170,12 @@ def _nearest_occurrence(text: str, needle: str, near: int) -> tuple[int, int] | 
     return None if best is None else (best, best + len(needle))
 
 
+def _fits(text: str, start: int, end: int, span_text: str) -> bool:
+    """Whether ``[start, end)`` is a non-empty span of ``text`` covering ``span_text``: the common case,
+    decided with one slice before any problem is described (scoring checks every predicted span)."""
+    return 0 <= start < end <= len(text) and text[start:end] == span_text
+
+
 def _span_problems(document: Document, path: str, start: int, end: int, text: str) -> list[Problem]:
     problems = _offset_problems(document, path, start, end)
     if problems:
@@ -183,11 +193,14 @@ def _span_problems(document: Document, path: str, start: int, end: int, text: st
 
 def check_spans(document: Document) -> Iterator[Problem]:
     """Entity mentions and triggers lie inside the text, are non-empty and match their ``text``."""
+    text = document.text
     for i, entity in enumerate(document.entities):
-        yield from _span_problems(document, f"entities[{i}]", entity.start, entity.end, entity.text)
+        if not _fits(text, entity.start, entity.end, entity.text):
+            yield from _span_problems(document, f"entities[{i}]", entity.start, entity.end, entity.text)
     for i, event in enumerate(document.events):
         trigger = event.trigger
-        yield from _span_problems(document, f"events[{i}].trigger", trigger.start, trigger.end, trigger.text)
+        if not _fits(text, trigger.start, trigger.end, trigger.text):
+            yield from _span_problems(document, f"events[{i}].trigger", trigger.start, trigger.end, trigger.text)
 
 
 def _layer_problems(document: Document, layer: str, segments: Sequence[Segment]) -> Iterator[Problem]:
@@ -235,41 +248,47 @@ def check_sentences_in_paragraphs(document: Document) -> Iterator[Problem]:
 
 def check_ids(document: Document) -> Iterator[Problem]:
     """Mention ids are unique across entities and events together."""
-    seen: dict[str, str] = {}
-    fields = [(f"entities[{i}]", e.id) for i, e in enumerate(document.entities)]
-    fields += [(f"events[{i}]", e.id) for i, e in enumerate(document.events)]
-    for path, mention_id in fields:
+    ids = [e.id for e in document.entities] + [e.id for e in document.events]
+    if len(set(ids)) == len(ids):
+        return  # the common case, before any path is built
+    seen: dict[str, tuple[str, int]] = {}
+    fields = [("entities", i, e.id) for i, e in enumerate(document.entities)]
+    fields += [("events", i, e.id) for i, e in enumerate(document.events)]
+    for layer, i, mention_id in fields:
         if mention_id in seen:
-            yield Problem(document.id, f"{path}.id", "duplicate_id",
-                          f"id {mention_id!r} is already used by {seen[mention_id]}; ids must be unique "
+            first_layer, j = seen[mention_id]
+            yield Problem(document.id, f"{layer}[{i}].id", "duplicate_id",
+                          f"id {mention_id!r} is already used by {first_layer}[{j}]; ids must be unique "
                           "across the entities and events of a document")
         else:
-            seen[mention_id] = path
+            seen[mention_id] = (layer, i)
 
 
 def check_references(document: Document) -> Iterator[Problem]:
     """Arguments name an existing mention of the right kind, and no event is its own argument."""
     entities = _first_index(e.id for e in document.entities)
     events = _first_index(e.id for e in document.events)
-    for path, event, argument in _arguments(document):
-        key, own, other, other_key = (
-            ("entity", entities, events, "event") if argument.entity is not None
-            else ("event", events, entities, "entity")
-        )
-        target = argument.target
-        where = f"{path}.{key}"
-        if target in own:
-            if key == "event" and target == event.id:
+    for i, event in enumerate(document.events):
+        for j, argument in enumerate(event.arguments):
+            key, own, other, other_key = (
+                ("entity", entities, events, "event") if argument.entity is not None
+                else ("event", events, entities, "entity")
+            )
+            target = argument.target
+            if target in own and not (key == "event" and target == event.id):
+                continue  # the common case, before any path or message is built
+            where = f"{_argument_path(i, j)}.{key}"
+            if target in own:
                 yield Problem(document.id, where, "self_reference",
                               f"event {target!r} names itself as its {argument.role!r} argument; "
                               "an event argument must be another event mention")
-        elif target in other:
-            yield Problem(document.id, where, "argument_kind",
-                          f"{target!r} is an {other_key} mention, not an {key} mention; write "
-                          f'{{"role": {json.dumps(argument.role)}, "{other_key}": {json.dumps(target)}}}')
-        else:
-            yield Problem(document.id, where, "unknown_reference",
-                          f"no {key} mention has id {target!r}; {_id_hint(target, tuple(own), key)}")
+            elif target in other:
+                yield Problem(document.id, where, "argument_kind",
+                              f"{target!r} is an {other_key} mention, not an {key} mention; write "
+                              f'{{"role": {json.dumps(argument.role)}, "{other_key}": {json.dumps(target)}}}')
+            else:
+                yield Problem(document.id, where, "unknown_reference",
+                              f"no {key} mention has id {target!r}; {_id_hint(target, tuple(own), key)}")
 
 
 def _same_type_problems(document: Document, layer: str, attribute: str, noun: str) -> Iterator[Problem]:
@@ -419,6 +438,10 @@ def check_arguments(document: Document, schema: Schema) -> Iterator[Problem]:
             yield Problem(document.id, f"{path}.{key}", f"{key}_type_not_allowed",
                           f"{key} {mention.id!r} is {mention.type} but {described} takes {_listing(admitted[key])}")
 
+
+#: The structural checks that concern annotations only (not segments): what a prediction is checked
+#: against over its gold text (:func:`newsevents.eval.score.prediction_problems`).
+ANNOTATION_CHECKS: tuple[Callable[[Document], Iterable[Problem]], ...] = (check_spans, check_ids, check_references)
 
 #: The checks :func:`validate` runs on every document, in order.
 STRUCTURAL_CHECKS: tuple[Callable[[Document], Iterable[Problem]], ...] = (

@@ -110,6 +110,28 @@ def test_agreement_between_two_passes_hand_checked(tmp_path):
     assert 0.9 < result["kappa"]["triggers"]["all"] < 1.0
 
 
+def test_agreement_compares_argument_entities_unless_told_all():
+    """Pass A: "Omar Reyes" (Detainee) and its coreferent "man" (no argument); pass B lacks "man"."""
+    from typer.testing import CliRunner
+
+    from newsevents.cli import app
+    from newsevents.document import Argument, Document, EntityMention, EventMention, Segment, Span
+
+    text = "Police arrested Omar Reyes. The man was charged."
+    tokens = tuple(Segment(*b) for b in [(0, 6), (7, 15), (16, 20), (21, 26), (26, 27), (28, 31), (32, 35), (36, 39), (40, 47), (47, 48)])
+    arrest = EventMention("E1", "Justice.Arrest", Span(7, 15, "arrested"), (Argument("Detainee", entity="T1"),), "actual", "h1")
+    reyes = EntityMention("T1", "PER", 16, 26, "Omar Reyes", "c1")
+    a = Document("d", text, tokens=tokens, events=(arrest,), entities=(reyes, EntityMention("T2", "PER", 32, 35, "man", "c1")))
+    b = Document("d", text, tokens=tokens, events=(arrest,), entities=(reyes,))
+    (default,) = agreement({"a": {"d": a}, "b": {"d": b}})
+    assert default.f1["entities"] == 1.0 and default.kappa["entities"]["all"] == 1.0
+    (every,) = agreement({"a": {"d": a}, "b": {"d": b}}, entity_scope="all")
+    assert every.f1["entities"] == 2 * 1 / (2 + 1)  # 1 match, 2 mentions in A, 1 in B
+    assert every.counts["entities"] == {"n_a": 2, "n_b": 1, "n_match": 1} and every.kappa["entities"]["all"] < 1.0
+    assert every.f1["TC"] == default.f1["TC"] == 1.0
+    assert "--entity-scope" in CliRunner().invoke(app, ["annotate", "agreement", "--help"], terminal_width=200).output
+
+
 def test_token_labels_and_kappa_of_identical_passes(schema):
     from newsevents.corpus.build import load_corpus
     from newsevents.demo import EXAMPLE_CORPUS

@@ -75,3 +75,24 @@ def test_documents_scored_through_the_sentence_view_equal_seqeval():
     gold_tags = [list(t) for t in sentence_tags([gold], "triggers")]
     pred_tags = [["O", "B-Conflict.Attack", "O", "O", "O"], ["O", "O", "O"]]
     assert (score.precision, score.recall, score.f1) == seqeval_prf(gold_tags, pred_tags)
+
+
+def test_entity_tags_follow_the_entity_scope():
+    """Gold: "Omar Reyes" fills the Detainee, its coreferent "man" fills nothing; the prediction adds "Lyon",
+    which fills nothing. By default both non-fillers are left untagged; with entity_scope="all" they count."""
+    from newsevents.document import Argument, EntityMention
+
+    text = "Police arrested Omar Reyes. The man was charged in Lyon."
+    bounds = [(0, 6), (7, 15), (16, 20), (21, 26), (26, 27), (28, 31), (32, 35), (36, 39), (40, 47), (48, 50), (51, 55), (55, 56)]
+    arrest = EventMention("E1", "Justice.Arrest", Span(7, 15, "arrested"), (Argument("Detainee", entity="T1"),))
+    gold = Document("d1", text, sentences=(Segment(0, 27), Segment(28, 56)), tokens=tuple(Segment(*b) for b in bounds),
+                    events=(arrest,), entities=(EntityMention("T1", "PER", 16, 26, "Omar Reyes", "c1"),
+                                                EntityMention("T2", "PER", 32, 35, "man", "c1")))
+    pred = Document("d1", text, events=(arrest,), entities=(EntityMention("T1", "PER", 16, 26, "Omar Reyes"),
+                                                            EntityMention("T3", "GPE", 51, 55, "Lyon")))
+    assert sentence_tags([gold], "entities") == [("O", "O", "B-PER", "I-PER", "O"), ("O",) * 7]
+    assert sentence_tags([gold], "entities", entity_scope="all")[1] == ("O", "B-PER", "O", "O", "O", "O", "O")
+    default = score_documents_bio([gold], {"d1": pred}, "entities")
+    assert (default.precision, default.recall, default.f1, default.n_gold, default.n_pred, default.n_match) == (1.0, 1.0, 1.0, 1, 1, 1)
+    every = score_documents_bio([gold], {"d1": pred}, "entities", entity_scope="all")
+    assert (every.precision, every.recall, every.f1, every.n_gold, every.n_pred, every.n_match) == (0.5, 0.5, 0.5, 2, 2, 1)

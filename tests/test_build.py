@@ -122,8 +122,8 @@ def test_every_config_loads_back_offline_and_equals_the_source(small_corpus, tmp
         ["O", "B-Justice.Arrest", "O", "O", "O", "O", "O", "O", "O"],
         ["O", "O", "O", "B-Justice.Arrest", "O", "O", "O", "O", "O", "O", "O"],
     ]
-    entity_names = ds.features["entity_tags"].feature.names
-    assert [entity_names[t] for t in rows[0]["entity_tags"]] == ["B-ORG", "O", "B-PER", "I-PER", "O", "B-GPE", "O", "B-TIME", "O"]
+    entity_names = ds.features["argument_entity_tags"].feature.names
+    assert [entity_names[t] for t in rows[0]["argument_entity_tags"]] == ["B-ORG", "O", "B-PER", "I-PER", "O", "B-GPE", "O", "B-TIME", "O"]
 
     # The default config is `documents`.
     from datasets import load_dataset
@@ -136,7 +136,7 @@ def test_bio_view_of_a_hand_made_document(small_corpus, schema):
     views = list(sentence_views(doc))
     assert [v.tokens for v in views][1] == ("Seven", "passengers", "were", "killed", "and", "nine", "were", "injured", "in", "the", "attack", ".")
     assert views[1].trigger_tags == ("O", "O", "O", "B-Life.Die", "O", "O", "O", "O", "O", "O", "B-Conflict.Attack", "O")
-    assert views[0].entity_tags == ("B-PER", "O", "B-VEH", "I-VEH", "O", "O", "O")
+    assert views[0].argument_entity_tags == ("B-PER", "O", "B-VEH", "I-VEH", "O", "O", "O")
 
 
 def test_changed_text_is_refused_naming_both_hashes(small_corpus, tmp_path, schema):

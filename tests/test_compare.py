@@ -78,8 +78,14 @@ def test_a_clearly_better_system():
     # and retypes 3 (57 predicted, 54 right).
     assert result.metrics["TC"].f1_a == pytest.approx(2 * 30 / (60 + 45))
     assert result.metrics["TC"].f1_b == pytest.approx(2 * 54 / (60 + 57))
-    # Entities were never touched: no difference.
-    assert result.metrics["entities"].delta == 0.0 and result.metrics["entities"].p_value == 1.0
+    # Entities were never touched: no difference when every mention counts (entity_scope="all").
+    every = compare(GOLD, WORSE, BETTER, resamples=500, seed=1, entity_scope="all")
+    assert every.metrics["entities"].delta == 0.0 and every.metrics["entities"].p_value == 1.0
+    assert every.options["entity_scope"] == "all" and every.metrics["TC"] == result.metrics["TC"]
+    # By default a dropped Die takes its fillers ("bomb", "two men") out of the predicted mentions: of 120
+    # gold mentions, WORSE predicts 15 * 2 + 15 * 4 = 90, BETTER 3 * 2 + 27 * 4 = 114, all right.
+    assert result.metrics["entities"].f1_a == pytest.approx(2 * 90 / (120 + 90))
+    assert result.metrics["entities"].f1_b == pytest.approx(2 * 114 / (120 + 114))
 
 
 def test_swapping_the_systems_mirrors_the_result():
@@ -94,7 +100,8 @@ def test_same_seed_same_numbers():
     first = compare(GOLD, WORSE, BETTER, resamples=300, seed=7)
     assert compare(GOLD, WORSE, BETTER, resamples=300, seed=7).to_dict() == first.to_dict()
     assert compare(GOLD, WORSE, BETTER, resamples=300, seed=8).metrics["TC"].ci95 != first.metrics["TC"].ci95
-    assert first.to_dict()["options"] == {"resamples": 300, "seed": 7, "span_mode": "exact", "documents": 30}
+    assert first.to_dict()["options"] == {"resamples": 300, "seed": 7, "span_mode": "exact", "entity_scope": "arguments",
+                                          "documents": 30}
 
 
 def test_p_value_definition():

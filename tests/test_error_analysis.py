@@ -86,10 +86,12 @@ def one_of_each(doc_id: str = "d1", tail: str = " positions.") -> tuple[Document
     return g.build(), p.build()
 
 
-def analyse(pairs: list[tuple[Document, Document]], span_mode: str = "exact", **options):
+def analyse(pairs: list[tuple[Document, Document]], span_mode: str = "exact", entity_scope: str = "all", **options):
+    """Error analysis of ``pairs``; over every entity mention by default, since :func:`one_of_each` places
+    entity errors on mentions that fill no argument ("Taliban", "Reuters")."""
     gold = [g for g, _ in pairs]
     predictions = {p.id: p for _, p in pairs}
-    results = [score_document(g, p, rule=SPAN_RULES[span_mode]) for g, p in pairs]
+    results = [score_document(g, p, rule=SPAN_RULES[span_mode], entity_scope=entity_scope) for g, p in pairs]
     return analyse_errors(gold, predictions, results, span_mode=span_mode, **options)
 
 
@@ -115,6 +117,11 @@ def test_each_class_once_exact():
     assert (arguments.gold_errors, arguments.pred_errors) == (5, 5)
     assert (entities.gold_errors, entities.pred_errors) == (3, 3)
     check_partition(analysis)
+    # Argument entities only (the default scope): gold fillers Police, Ali, Kabul, two men, Monday, rifle;
+    # predicted fillers Police, Ali, Kabul, men, Sunday. Taliban and Reuters fill nothing and leave.
+    entities = analyse([one_of_each()], entity_scope="arguments").layers["entities"]
+    assert (entities.n_gold, entities.n_pred, entities.n_match) == (6, 5, 3)
+    assert entities.counts == {"wrong_type": 0, "wrong_boundary": 1, "missed": 2, "spurious": 1}
 
 
 def test_each_class_once_overlap():
@@ -188,7 +195,7 @@ def test_examples_follow_document_order_then_offset():
     assert starts == sorted(starts[:2]) + sorted(starts[2:])
     # The order of results does not matter.
     gold = [g for g, _ in pairs]
-    results = [score_document(g, p) for g, p in pairs]
+    results = [score_document(g, p, entity_scope="all") for g, p in pairs]
     assert analyse_errors(gold, {p.id: p for _, p in pairs}, results[::-1]).to_dict() == analysis.to_dict()
 
 

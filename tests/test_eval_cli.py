@@ -376,3 +376,29 @@ def test_convert_reads_a_dataset_folder_split(cli, tmp_path, schema):
     assert [row["doc_id"] for row in rows] == ["d-attack"]      # one window per document by default
     back = formats.read(tmp_path / "test.textee.jsonl", "textee")
     assert [(e.type, e.trigger.text) for e in back[0].events] == [(e.type, e.trigger.text) for e in documents[1].events]
+
+
+def test_entity_scope_option_of_score_and_compare(cli, gold, tmp_path):
+    # The gold's mentions, predicted by events without arguments: by default none of them fills a predicted
+    # argument, so the entity metrics count nothing predicted; --entity-scope all counts every mention.
+    from dataclasses import replace
+
+    unattached = [replace(d, events=tuple(replace(e, arguments=()) for e in d.events)).to_dict() for d in gold_documents()]
+    pred = write_jsonl(tmp_path / "unattached.jsonl", unattached)
+    scored = {}
+    for scope in ("arguments", "all"):
+        status, _, err = cli("eval", "score", "--gold", gold, "--pred", pred, "--bootstrap", 0,
+                             "--entity-scope", scope, "--json", tmp_path / f"{scope}.json")
+        assert status == 0, err
+        scored[scope] = _report(tmp_path / f"{scope}.json")
+        assert scored[scope]["options"]["entity_scope"] == scope
+        assert _prf(scored[scope]["metrics"]["TC"]) == (1.0, 1.0, 1.0, 4, 4, 4)
+    assert _prf(scored["arguments"]["metrics"]["entities"]) == (0.0, 0.0, 0.0, 7, 0, 0)
+    assert _prf(scored["all"]["metrics"]["entities"]) == (1.0, 1.0, 1.0, 7, 7, 7)
+    status, _, err = cli("eval", "compare", "--gold", gold, pred, gold, "--bootstrap", 10, "--entity-scope", "all",
+                         "--json", tmp_path / "c.json")
+    assert status == 0, err
+    comparison = _report(tmp_path / "c.json")
+    assert comparison["options"]["entity_scope"] == "all" and comparison["metrics"]["entities"]["delta"] == 0.0
+    status, _, err = cli("eval", "score", "--gold", gold, "--pred", pred, "--entity-scope", "named")
+    assert status == 2 and "named" in err and "arguments" in err

@@ -178,12 +178,56 @@ def test_event_valued_arguments_score_through_the_event_they_point_to():
 
 
 def test_entities_and_realis():
+    # The predicted events have no arguments, so only entity_scope="all" counts the predicted mentions.
     pred = Document("d1", TEXT, entities=(ENTITIES[0], replace(ENTITIES[1], type="WEA"), ENTITIES[2]),
                     events=(replace(ATTACK, realis="other", arguments=()), replace(DIE, arguments=())))
-    report = score([GOLD], [pred], bootstrap=0)
+    report = score([GOLD], [pred], bootstrap=0, entity_scope="all")
     assert prf(report, "entities") == (0.6667, 0.5, 0.5714, 4, 3, 2)
     assert prf(report, "entities-identification") == (1.0, 0.75, 0.8571, 4, 3, 3)
     assert report.realis == {"accuracy": 0.5, "n": 2}
+    # By default no predicted mention fills a predicted argument: nothing predicted, every gold filler missed.
+    assert prf(score([GOLD], [pred], bootstrap=0), "entities") == (0.0, 0.0, 0.0, 4, 0, 0)
+
+
+#: Argument entities, by hand::
+#:
+#:     Police arrested Omar Reyes . The man was charged in Lyon .
+#:     0      7        16   21    27  31  35  39      47 50  55
+#:
+#: Gold: Arrest "arrested" Detainee = T1 "Omar Reyes"; T2 "man" is T1's coreferent mention (cluster c1) and
+#: fills no argument. Prediction: the same Arrest and T1, plus T3 "Lyon" (GPE), which fills no argument.
+SCOPE_TEXT = "Police arrested Omar Reyes. The man was charged in Lyon."
+SCOPE_ARREST = EventMention("E1", "Justice.Arrest", Span(7, 15, "arrested"), (Argument("Detainee", entity="T1"),), "actual", "h1")
+SCOPE_GOLD = Document("s", SCOPE_TEXT, events=(SCOPE_ARREST,), entities=(
+    EntityMention("T1", "PER", 16, 26, "Omar Reyes", "c1"), EntityMention("T2", "PER", 32, 35, "man", "c1")))
+SCOPE_PRED = Document("s", SCOPE_TEXT, events=(SCOPE_ARREST,), entities=(
+    EntityMention("T1", "PER", 16, 26, "Omar Reyes"), EntityMention("T3", "GPE", 51, 55, "Lyon")))
+
+
+def test_entity_scope_arguments_counts_only_the_mentions_that_fill_an_argument():
+    assert SCOPE_TEXT[32:35] == "man" and SCOPE_TEXT[51:55] == "Lyon"
+    report = score([SCOPE_GOLD], [SCOPE_PRED], bootstrap=0)
+    # Gold {Omar Reyes}, predicted {Omar Reyes}: "man" (gold) and "Lyon" (predicted) fill no argument.
+    assert prf(report, "entities") == (1.0, 1.0, 1.0, 1, 1, 1)
+    assert prf(report, "entities-identification") == (1.0, 1.0, 1.0, 1, 1, 1)
+    assert report.options["entity_scope"] == "arguments"
+    assert report.errors["entities"]["counts"] == {"wrong_type": 0, "wrong_boundary": 0, "missed": 0, "spurious": 0}
+
+
+def test_entity_scope_all_counts_every_mention():
+    report = score([SCOPE_GOLD], [SCOPE_PRED], bootstrap=0, entity_scope="all")
+    # Gold {Omar Reyes, man}, predicted {Omar Reyes, Lyon}, one match: P = 1/2, R = 1/2, F1 = 1/2.
+    assert prf(report, "entities") == (0.5, 0.5, 0.5, 2, 2, 1)
+    assert prf(report, "entities-identification") == (0.5, 0.5, 0.5, 2, 2, 1)
+    assert report.errors["entities"]["counts"] == {"wrong_type": 0, "wrong_boundary": 0, "missed": 1, "spurious": 1}
+    # The event metrics do not depend on the entity scope.
+    default = score([SCOPE_GOLD], [SCOPE_PRED], bootstrap=0)
+    assert all(report.metrics[m].score == default.metrics[m].score for m in HEADLINE)
+
+
+def test_an_unknown_entity_scope_is_refused_listing_the_valid_ones():
+    with pytest.raises(NewsEventsError, match="unknown entity scope 'named'; valid: arguments, all"):
+        score([SCOPE_GOLD], [SCOPE_PRED], bootstrap=0, entity_scope="named")  # type: ignore[arg-type]
 
 
 def test_bootstrap_interval_brackets_the_estimate_and_is_seeded():
@@ -209,6 +253,26 @@ def test_bad_predictions_are_refused_with_the_document_named():
     report = score([GOLD, replace(GOLD, id="d2")], [GOLD], bootstrap=0)
     assert report.documents["without_prediction"] == ["d2"]
     assert prf(report, "TC") == (1.0, 0.5, 0.6667, 4, 2, 2)
+
+
+def test_predictions_are_validated_in_one_error_then_indexed():
+    from newsevents.eval.score import index_predictions, validate_predictions
+
+    shifted = Document("d1", "", entities=(EntityMention("T1", "PER", 1, 7, "Gunmen"),))
+    dangling = Document("d2", TEXT, events=(replace(ATTACK, arguments=(Argument("Attacker", entity="T9"),)),))
+    gold = [GOLD, replace(GOLD, id="d2"), replace(GOLD, id="d3")]
+    with pytest.raises(ValidationError) as info:
+        validate_predictions(gold, [shifted, dangling])
+    assert [(p.document, p.code) for p in info.value.problems] == [("d1", "span_text_mismatch"), ("d2", "unknown_reference")]
+    with pytest.raises(NewsEventsError, match="two predictions for one document") as twice:
+        validate_predictions(gold, [GOLD, replace(GOLD, id="d2"), GOLD])
+    assert twice.value.document == "d1"
+    with pytest.raises(NewsEventsError, match="gold has several documents with id 'd1'"):
+        validate_predictions([GOLD, GOLD], [])
+    # Indexing only indexes: gold order, the prediction itself, an empty document where there is none.
+    index = index_predictions(gold, [replace(GOLD, id="d3"), GOLD])
+    assert list(index) == ["d1", "d2", "d3"] and index["d1"] is GOLD
+    assert index["d2"] == Document("d2", TEXT)
 
 
 def test_unknown_labels_are_listed_or_refused(schema):

@@ -7,6 +7,10 @@ For each pair of annotators (A, B) over the documents both annotated:
 * Cohen's kappa (scikit-learn) on token labels: each token gets the event type of the trigger that
   covers it (or ``O``), and separately the entity type of the mention that covers it; overall and
   per type (a type's kappa compares "this type" against "anything else", token by token).
+
+Entity F1 and entity kappa take the mentions of the entity scope, as the scorer does
+(:func:`newsevents.eval.items.scoped_entities`): by default, in each pass, the mentions that fill an
+argument of one of that pass's event mentions.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from newsevents.corpus.manifest import join, load_gold_records, load_manifest
 from newsevents.corpus.segment import Segmenter
 from newsevents.document import Document
 from newsevents.errors import FormatError, NewsEventsError
+from newsevents.eval.items import DEFAULT_ENTITY_SCOPE, EntityScope, scoped_entities
 from newsevents.eval.score import score
 from newsevents.jsonl import read_documents, read_records
 
@@ -29,10 +34,11 @@ AGREEMENT_METRICS = ("TI", "TC", "AC+", "entities")
 OUTSIDE = "O"
 
 
-def token_labels(document: Document, layer: str) -> list[str]:
-    """One label per token: the type of the trigger (``layer="triggers"``) or entity mention covering it."""
+def token_labels(document: Document, layer: str, *, entity_scope: EntityScope = DEFAULT_ENTITY_SCOPE) -> list[str]:
+    """One label per token: the type of the trigger (``layer="triggers"``) or of the entity mention of
+    ``entity_scope`` (:func:`~newsevents.eval.items.scoped_entities`) covering it."""
     spans = ([(e.trigger.start, e.trigger.end, e.type) for e in document.events] if layer == "triggers"
-             else [(m.start, m.end, m.type) for m in document.entities])
+             else [(m.start, m.end, m.type) for m in scoped_entities(document, entity_scope)])
     labels = []
     for token in document.tokens:
         covering = [label for start, end, label in spans if start < token.end and token.start < end]
@@ -67,8 +73,12 @@ class PairAgreement:
         }
 
 
-def pair_agreement(names: tuple[str, str], a: Mapping[str, Document], b: Mapping[str, Document]) -> PairAgreement:
+def pair_agreement(names: tuple[str, str], a: Mapping[str, Document], b: Mapping[str, Document], *,
+                   entity_scope: EntityScope = DEFAULT_ENTITY_SCOPE) -> PairAgreement:
     """Agreement of two passes over the documents both have (each document with tokens).
+
+    ``entity_scope`` chooses the entity mentions of each pass that entity F1 and entity kappa compare
+    (as in :func:`newsevents.eval.score.score`).
 
     Raises :class:`~newsevents.errors.NewsEventsError` when the passes have no document in common:
     there is nothing to agree on, and F1 and kappa would be made-up numbers.
@@ -79,11 +89,11 @@ def pair_agreement(names: tuple[str, str], a: Mapping[str, Document], b: Mapping
             f"annotators {names[0]!r} ({len(a)} documents) and {names[1]!r} ({len(b)} documents) have no document "
             "in common, so there is no agreement to measure; give passes over the same documents (same ids)")
     gold = [a[i] for i in common]
-    report = score(gold, [b[i] for i in common], bootstrap=0, errors=False, zero_division=1.0)
+    report = score(gold, [b[i] for i in common], bootstrap=0, errors=False, zero_division=1.0, entity_scope=entity_scope)
     kappa: dict[str, dict[str, float]] = {}
     for layer in ("triggers", "entities"):
-        labels_a = [x for i in common for x in token_labels(a[i], layer)]
-        labels_b = [x for i in common for x in token_labels(b[i], layer)]
+        labels_a = [x for i in common for x in token_labels(a[i], layer, entity_scope=entity_scope)]
+        labels_b = [x for i in common for x in token_labels(b[i], layer, entity_scope=entity_scope)]
         types = sorted((set(labels_a) | set(labels_b)) - {OUTSIDE})
         kappa[layer] = {"all": _kappa(labels_a, labels_b)}
         for label in types:
@@ -97,9 +107,9 @@ def pair_agreement(names: tuple[str, str], a: Mapping[str, Document], b: Mapping
     )
 
 
-def agreement(passes: Mapping[str, Mapping[str, Document]]) -> list[PairAgreement]:
-    """Agreement of every pair of passes (annotator name -> documents by id)."""
-    return [pair_agreement((x, y), passes[x], passes[y]) for x, y in combinations(sorted(passes), 2)]
+def agreement(passes: Mapping[str, Mapping[str, Document]], *, entity_scope: EntityScope = DEFAULT_ENTITY_SCOPE) -> list[PairAgreement]:
+    """Agreement of every pair of passes (annotator name -> documents by id), entities under ``entity_scope``."""
+    return [pair_agreement((x, y), passes[x], passes[y], entity_scope=entity_scope) for x, y in combinations(sorted(passes), 2)]
 
 
 def to_markdown(pairs: Sequence[PairAgreement]) -> str:

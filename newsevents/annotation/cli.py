@@ -11,6 +11,8 @@ from newsevents.annotation.agreement import agreement as compute_agreement, load
 from newsevents.annotation.adjudication import adjudicate as run_adjudication
 from newsevents.annotation.authoring import author as resolve_authoring, manifest_with
 from newsevents.annotation.label_config import label_config
+from newsevents.eval.cli import ENTITY_SCOPE_OPTION
+from newsevents.eval.items import EntityScope
 from newsevents.ontology import load_schema
 from newsevents.paths import EXAMPLE_CORPUS, find_corpus
 from newsevents.console import console, print_problems
@@ -77,8 +79,12 @@ def agreement(
     corpus: Path = CORPUS_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
     markdown: Path | None = typer.Option(None, "--markdown", help="Also write the tables to this Markdown file."),
+    entity_scope: EntityScope = ENTITY_SCOPE_OPTION,
 ) -> None:
     """F1 (TI, TC, AC+, entities) and Cohen's kappa on token labels between every pair of passes.
+
+    Entity F1 and entity kappa compare, by default, the mentions of each pass that fill one of its
+    arguments (--entity-scope all: every mention).
 
     Each file's name without its suffix names the annotator. Two passes with no document in common are
     an error (there is nothing to agree on).
@@ -90,7 +96,7 @@ def agreement(
         if earlier is not None:
             raise FormatError(f"{earlier} and {path} both name annotator {path.stem!r} (a file's name without its suffix "
                               "names the annotator); give each annotator's file once, under its own name", file=str(path))
-    pairs = compute_agreement(load_passes(passes, texts, [corpus, EXAMPLE_CORPUS]))
+    pairs = compute_agreement(load_passes(passes, texts, [corpus, EXAMPLE_CORPUS]), entity_scope=entity_scope)
     if markdown is not None:
         with atomic_write(markdown) as handle:
             handle.write(to_markdown(pairs))

@@ -259,7 +259,7 @@ class CRFExtractor(Baseline):
                 X.append(trigger_features)
                 X_mentions.append(features)
                 y_triggers.append(list(view.trigger_tags))
-                y_entities.append(list(view.entity_tags))
+                y_entities.append(list(view.argument_entity_tags))
             tv = TokenView(doc)
             entities = {m.id: m for m in doc.entities}
             spans = {m.id: tv.tokens(m.start, m.end) for m in doc.entities}

@@ -209,7 +209,7 @@ class MiniLMExtractor(Baseline):
         entity_tags: list[str] = []
         for view in sentence_views(document):
             trigger_tags += view.trigger_tags
-            entity_tags += view.entity_tags
+            entity_tags += view.argument_entity_tags
         spans = {m.id: tv.tokens(m.start, m.end) for m in document.entities}
         out = []
         for window in _windows(document):

@@ -23,6 +23,7 @@ import yaml
 
 from newsevents import __version__
 from newsevents.ontology import Schema
+from newsevents.document import ARGUMENT_ENTITIES
 from newsevents.corpus.stats import CorpusStats
 from newsevents.errors import NewsEventsError
 
@@ -340,8 +341,9 @@ Version {docs.version}, built with newsevents {__version__}, ontology `{schema.n
 
 def _loading(repo_id: str) -> str:
     return f"""- `documents` (default): one row per document, nested entity and event mentions; types, roles and
-  realis are `ClassLabel`s; `license`, `url` and `redistributable` per document.
-- `sentences`: one row per sentence; `tokens` with `trigger_tags` and `entity_tags` in IOB2 as
+  realis are `ClassLabel`s; `license`, `url` and `redistributable` per document. `entities` holds
+  {ARGUMENT_ENTITIES} (see "Entity layer").
+- `sentences`: one row per sentence; `tokens` with `trigger_tags` and `argument_entity_tags` in IOB2 as
   `ClassLabel` sequences, for sequence labelling.
 
 Data files are Parquet, one per config and split (`train`, `validation`, `test`).
@@ -419,10 +421,13 @@ estimates of human agreement."""
 
 def _entity_layer(schema: Schema) -> str:
     values = ", ".join(m.name for m in schema.mention_types if m.kind != "entity") or "none"
-    return f"""The entity layer is argument-centred: entity mentions are annotated where they fill an argument of an
-annotated event (and their coreferent mentions in the same document), not exhaustively, so the
-layer is not a general named-entity benchmark. Values ({values}) appear only as arguments. Mentions
-that overlap cannot be held by the IOB2 tags of the `sentences` config; they stay in `documents`."""
+    return f"""The entity layer is {ARGUMENT_ENTITIES}. Other mentions of the entity types are not annotated, so
+the layer is not a general named-entity benchmark. Values ({values}) appear only as arguments. The
+scorer's entity metrics therefore count, by default, only the mentions that fill an argument on each
+side (gold mentions filling a gold argument, predicted mentions filling a predicted argument), so a
+model that tags other entities is not called spurious; `newsevents eval score --entity-scope all`
+counts every mention. Mentions that overlap cannot be held by the IOB2 tags of the `sentences`
+config; they stay in `documents`."""
 
 
 def _splits(stats: CorpusStats, docs: CardDocs) -> str:

@@ -5,12 +5,17 @@ correct when a gold span has the same label, start and end, where spans are deco
 (:func:`newsevents.bio.tags_to_spans`). This module computes the same counts without seqeval, much
 faster (``benchmarks/score.py``), and scores documents through the sentence view that the dataset
 build writes (:func:`newsevents.bio.sentence_views`), so a model trained on the
-``sentences`` config is scored on exactly the tags it learned.
+``sentences`` config is scored on the tags it learned. The entity layer follows the entity scope of
+the span metrics (:func:`newsevents.eval.items.scoped_entities`): by default only the mentions that
+fill an argument of an event mention of their own side are tagged, on both sides, whereas the
+``argument_entity_tags`` of the dataset also tag the fillers' coreferent mentions; ``entity_scope="all"``
+tags every mention, as the dataset does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from itertools import chain
 
 import numpy as np
@@ -18,6 +23,7 @@ import numpy as np
 from newsevents.bio import OUTSIDE, sentence_views, split_tag
 from newsevents.document import Document
 from newsevents.eval.counts import Counts, Score
+from newsevents.eval.items import DEFAULT_ENTITY_SCOPE, EntityScope, check_entity_scope, scoped_entities
 
 BIO_LAYERS = ("triggers", "entities")
 
@@ -87,19 +93,30 @@ def bio_score(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]], zero
     return sum(bio_counts(gold, pred).values(), Counts()).score(zero_division)
 
 
-def sentence_tags(documents: Iterable[Document], layer: str) -> list[tuple[str, ...]]:
-    """The IOB2 tags of every sentence of every document, for ``layer`` ("triggers" or "entities")."""
+def sentence_tags(documents: Iterable[Document], layer: str, *, entity_scope: EntityScope = DEFAULT_ENTITY_SCOPE) -> list[tuple[str, ...]]:
+    """The IOB2 tags of every sentence of every document, for ``layer`` ("triggers" or "entities").
+
+    The ``entities`` layer tags the mentions ``entity_scope`` admits (:func:`newsevents.eval.items.scoped_entities`).
+    """
     if layer not in BIO_LAYERS:
         raise ValueError(f"unknown layer {layer!r}; valid: {', '.join(BIO_LAYERS)}")
-    attribute = "trigger_tags" if layer == "triggers" else "entity_tags"
-    return [getattr(view, attribute) for doc in documents for view in sentence_views(doc)]
+    if layer == "triggers":
+        return [view.trigger_tags for doc in documents for view in sentence_views(doc)]
+    check_entity_scope(entity_scope)
+    return [view.argument_entity_tags for doc in documents
+            for view in sentence_views(replace(doc, entities=scoped_entities(doc, entity_scope)))]
 
 
-def score_documents_bio(gold: Sequence[Document], predictions: Mapping[str, Document], layer: str = "triggers") -> Score:
-    """Span F1 of ``layer`` on the sentence view; each prediction is tagged over its gold document's tokens."""
+def score_documents_bio(gold: Sequence[Document], predictions: Mapping[str, Document], layer: str = "triggers", *,
+                        entity_scope: EntityScope = DEFAULT_ENTITY_SCOPE) -> Score:
+    """Span F1 of ``layer`` on the sentence view; each prediction is tagged over its gold document's tokens.
+
+    For ``layer="entities"``, each side tags the mentions ``entity_scope`` admits (see :func:`sentence_tags`).
+    """
     def with_gold_structure(doc: Document) -> Document:
         p = predictions.get(doc.id)
         return Document(doc.id, doc.text, sentences=doc.sentences, tokens=doc.tokens,
                         entities=p.entities if p else (), events=p.events if p else ())
 
-    return bio_score(sentence_tags(gold, layer), sentence_tags([with_gold_structure(d) for d in gold], layer))
+    return bio_score(sentence_tags(gold, layer, entity_scope=entity_scope),
+                     sentence_tags([with_gold_structure(d) for d in gold], layer, entity_scope=entity_scope))

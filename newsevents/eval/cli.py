@@ -24,10 +24,11 @@ from newsevents.errors import NewsEventsError, ValidationError
 from newsevents.formats.loading import (
     NATIVE_FORMAT, check_documents, load_gold_with_lines, load_predictions, located_in_predictions, problem_lines,
 )
+from newsevents.eval.items import DEFAULT_ENTITY_SCOPE, EntityScope
 from newsevents.eval.metrics import metric_names
 from newsevents.eval.report import Report
 from newsevents.extractors import make_runner, run_extractor
-from newsevents.eval.score import check_predictions, input_warnings, score
+from newsevents.eval.score import input_warnings, score, validate_predictions
 from newsevents.eval.statistics import DEFAULT_RESAMPLES
 from newsevents.jsonl import atomic_write, write_documents
 
@@ -48,6 +49,12 @@ SPLIT_OPTION = typer.Option(None, "--split", help="Split of a dataset folder; re
 GOLD_FORMAT_OPTION = typer.Option(NATIVE_FORMAT, "--gold-format", help="Format of --gold: newsevents, textee, wikievents or conll.")
 PRED_FORMAT_OPTION = typer.Option(NATIVE_FORMAT, "--pred-format", help="Format of the predictions: newsevents, textee, wikievents or conll.")
 SPAN_MODE_OPTION = typer.Option("exact", "--span-mode", help="exact (spans equal), overlap (spans share a character) or head (the prediction holds the gold head word and no other gold head).")
+#: --entity-scope, shared by every command that scores (eval score, run, compare; annotate agreement); its
+#: parameter is annotated :data:`~newsevents.eval.items.EntityScope`, whose values are the choices.
+ENTITY_SCOPE_OPTION = typer.Option(
+    DEFAULT_ENTITY_SCOPE, "--entity-scope",
+    help="Entity mentions the entity metrics count: arguments (default: on each side, the mentions that fill an "
+         "argument of that side's events; the gold entity layer is argument entities) or all (every mention).")
 SCHEMA_OPTION = typer.Option(None, "--schema", help="Ontology the labels are checked against (default: annotation/schema.yaml).")
 STRICT_OPTION = typer.Option(False, "--strict", help="Labels the ontology lacks are an error (default: scored as wrong and listed in the report).")
 BOOTSTRAP_OPTION = typer.Option(DEFAULT_RESAMPLES, "--bootstrap", min=0, help="Bootstrap resamples for the 95% intervals; 0 skips them.")
@@ -66,12 +73,13 @@ class Scoring:
     strict: bool = False
     bootstrap: int = DEFAULT_RESAMPLES
     seed: int = 0
+    entity_scope: EntityScope = DEFAULT_ENTITY_SCOPE
 
     def score(self, gold: Sequence[Document], predictions: Sequence[Document], file: str | Path, lines: dict[str, int]) -> Report:
         """Score, naming ``file`` and the line of the offending prediction in any error."""
         with located_in_predictions(file, lines):
             return score(gold, predictions, span_mode=self.span_mode, schema=load_schema(self.schema),
-                         strict_labels=self.strict, bootstrap=self.bootstrap, seed=self.seed)
+                         strict_labels=self.strict, bootstrap=self.bootstrap, seed=self.seed, entity_scope=self.entity_scope)
 
 
 def _load_gold(gold: Path, split: str | None, gold_format: str, schema: Path | None) -> list[Document]:
@@ -148,6 +156,7 @@ def score_command(
     gold_format: str = GOLD_FORMAT_OPTION,
     pred_format: str = PRED_FORMAT_OPTION,
     span_mode: str = SPAN_MODE_OPTION,
+    entity_scope: EntityScope = ENTITY_SCOPE_OPTION,
     schema: Path | None = SCHEMA_OPTION,
     strict: bool = STRICT_OPTION,
     bootstrap: int = BOOTSTRAP_OPTION,
@@ -166,7 +175,7 @@ def score_command(
     """
     gold_docs = _load_gold(gold, split, gold_format, schema)
     predictions, lines = load_predictions(pred, pred_format, reference=gold_docs)
-    report = Scoring(span_mode, schema, strict, bootstrap, seed).score(gold_docs, predictions, pred, lines)
+    report = Scoring(span_mode, schema, strict, bootstrap, seed, entity_scope).score(gold_docs, predictions, pred, lines)
     print_headline(report, {"no_predictions": pred, "no_gold_events": gold})
     _done(write_reports(report, {"json": json_out, "markdown": markdown_out, "html": html_out}))
 
@@ -195,6 +204,7 @@ def run_command(
     retries: int | None = typer.Option(None, "--retries", min=0, help="--url: further attempts after a connection error or a 5xx answer (default 3)."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for predictions.jsonl, report.json, report.md and report.html."),
     span_mode: str = SPAN_MODE_OPTION,
+    entity_scope: EntityScope = ENTITY_SCOPE_OPTION,
     schema: Path | None = SCHEMA_OPTION,
     strict: bool = STRICT_OPTION,
     bootstrap: int = BOOTSTRAP_OPTION,
@@ -225,7 +235,7 @@ def run_command(
     saved = out / RUN_FILES["predictions"]
     write_documents(saved, result.predictions)
     lines = {d.id: line for line, d in enumerate(result.predictions, start=1)}
-    report = Scoring(span_mode, schema, strict, bootstrap, seed).score(gold_docs, result.predictions, saved, lines)
+    report = Scoring(span_mode, schema, strict, bootstrap, seed, entity_scope).score(gold_docs, result.predictions, saved, lines)
     report.run = {"gold": str(gold), "split": split, **result.to_dict()}
     print_headline(report, {"no_predictions": saved, "no_gold_events": gold})
     memory = "not measured" if result.peak_memory_mb is None else f"{result.peak_memory_mb:.1f} MiB peak"
@@ -244,6 +254,7 @@ def compare_command(
     gold_format: str = GOLD_FORMAT_OPTION,
     pred_format: str = PRED_FORMAT_OPTION,
     span_mode: str = SPAN_MODE_OPTION,
+    entity_scope: EntityScope = ENTITY_SCOPE_OPTION,
     schema: Path | None = SCHEMA_OPTION,
     bootstrap: int = typer.Option(DEFAULT_RESAMPLES, "--bootstrap", min=1, help="Paired bootstrap resamples (1 or more)."),
     seed: int = SEED_OPTION,
@@ -261,12 +272,13 @@ def compare_command(
     for path in (system_a, system_b):
         predictions, lines = load_predictions(path, pred_format, reference=gold_docs)
         with located_in_predictions(path, lines):
-            check_predictions(gold_docs, predictions)
+            validate_predictions(gold_docs, predictions)
         systems.append(predictions)
         warnings = [w for w in input_warnings(gold_docs, predictions) if w["code"] == "no_predictions"]
         print_warnings(warnings, {"no_predictions": path})
     print_warnings([w for w in input_warnings(gold_docs, systems[0]) if w["code"] == "no_gold_events"], {"no_gold_events": gold})
-    comparison = comparing.compare(gold_docs, systems[0], systems[1], resamples=bootstrap, seed=seed, span_mode=span_mode)
+    comparison = comparing.compare(gold_docs, systems[0], systems[1], resamples=bootstrap, seed=seed, span_mode=span_mode,
+                                    entity_scope=entity_scope)
     markdown = render.comparison_markdown(comparison)
     console.print(markdown, markup=False)
     written = []

@@ -1,7 +1,7 @@
 """Comparing two systems on the same gold: F1 of each, the delta, a paired bootstrap interval and p-value.
 
 Both systems are scored with :func:`newsevents.eval.metrics.score_document` after
-:func:`newsevents.eval.score.check_predictions`, exactly as :func:`newsevents.eval.score.score` does.
+:func:`newsevents.eval.score.validate_predictions` and with the same options, exactly as :func:`newsevents.eval.score.score` does.
 The bootstrap is *paired*: each resample draws one multiset of documents
 (:func:`newsevents.eval.statistics.resample_weights`) and scores both systems on it, so the
 variation that comes from which documents are in the test set cancels out of the delta.
@@ -28,7 +28,8 @@ from newsevents.errors import NewsEventsError
 from newsevents.eval.matching import span_rule
 from newsevents.eval.counts import prf_array
 from newsevents.eval.metrics import ALL_METRICS, per_document_counts, score_document
-from newsevents.eval.score import check_predictions
+from newsevents.eval.items import DEFAULT_ENTITY_SCOPE, EntityScope, check_entity_scope
+from newsevents.eval.score import index_predictions, validate_predictions
 from newsevents.eval.statistics import DEFAULT_RESAMPLES, bootstrap_scores, percentile_intervals
 
 DEFINITIONS = {
@@ -90,6 +91,7 @@ def compare(
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = 0,
     span_mode: str = "exact",
+    entity_scope: EntityScope = DEFAULT_ENTITY_SCOPE,
 ) -> Comparison:
     """Compare system B with system A on ``gold``, metric by metric, with a paired bootstrap.
 
@@ -103,6 +105,8 @@ def compare(
     seed : int, default 0
         Seed of the resampling: the same seed gives the same intervals and p-values.
     span_mode : {"exact", "overlap", "head"}, default "exact"
+    entity_scope : {"arguments", "all"}, default "arguments"
+        The entity mentions the entity metrics count, as in :func:`~newsevents.eval.score.score`.
 
     Returns
     -------
@@ -115,13 +119,16 @@ def compare(
     With no gold document every F1 and delta is 0, every interval ``(0, 0)`` and every p-value 1.
     """
     rule = span_rule(span_mode)  # an unknown mode raises, listing the valid ones
+    check_entity_scope(entity_scope)
     if resamples < 1 or seed < 0:
         raise NewsEventsError(f"resamples must be at least 1 and seed 0 or more, got resamples={resamples}, seed={seed}")
     gold = list(gold)
     counts = []   # per system: (n_documents, n_metrics, 3)
     for predictions in (predictions_a, predictions_b):
-        by_id = check_predictions(gold, list(predictions))
-        counts.append(per_document_counts(score_document(doc, by_id[doc.id], rule=rule) for doc in gold))
+        predictions = list(predictions)
+        validate_predictions(gold, predictions)
+        by_id = index_predictions(gold, predictions)
+        counts.append(per_document_counts(score_document(doc, by_id[doc.id], rule=rule, entity_scope=entity_scope) for doc in gold))
 
     f1 = np.stack([prf_array(c.sum(axis=0))[..., 2] for c in counts])
     observed = f1[1] - f1[0]
@@ -138,6 +145,6 @@ def compare(
                                (float(intervals[i, 0]), float(intervals[i, 1])), float(p_values[i]))
         for i, name in enumerate(ALL_METRICS)
     }
-    options = {"resamples": resamples, "seed": seed, "span_mode": span_mode, "documents": len(gold)}
+    options = {"resamples": resamples, "seed": seed, "span_mode": span_mode, "entity_scope": entity_scope, "documents": len(gold)}
     return Comparison(metrics, options, dict(DEFINITIONS))
 

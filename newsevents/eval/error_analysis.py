@@ -373,7 +373,7 @@ def analyse_errors(
     gold : sequence of Document
         The gold documents, in the order examples are listed.
     predictions : mapping of str to Document
-        The prediction of each gold document by id (as :func:`newsevents.eval.score.check_predictions`
+        The prediction of each gold document by id (as :func:`newsevents.eval.score.index_predictions`
         returns them); used for the ids of predicted entity mentions in examples.
     results : sequence of DocumentResult
         :func:`newsevents.eval.metrics.score_document` of each gold document, any order.

@@ -17,26 +17,40 @@ EI     ()                                      (mention,)
 EC     (entity type,)                          (mention,)
 ====== ======================================= ===================================
 
+(``EI`` and ``EC`` are reported as ``entities-identification`` and ``entities``.)
+
 The argument span is the filling entity mention's span, or, for an event-valued argument (kind
 ``"event"``), the trigger span of the event it points to: such an argument is right when it points
 at an event whose trigger is where the gold one's is. Items are sets (set semantics): equal items of
 one document collapse into one, remembering every event mention they came from (``sources``).
 The scorer works on :data:`ItemIndex` dictionaries (identity -> sources) and builds :class:`Item`
 objects only when asked (error analysis), since a corpus yields millions of items.
+
+Entity items are taken from the mentions the entity scope admits (:func:`scoped_entities`): by
+default (``"arguments"``) only the mentions that fill an argument of an event mention of their own
+side, since the gold entity layer is argument entities, not full NER (GUIDELINES.md 2.1, decision
+15); ``"all"`` takes every mention.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
+from typing import Literal, NamedTuple, get_args
 
-from newsevents.document import Document
+from newsevents.document import Document, EntityMention
+from newsevents.errors import NewsEventsError
 
 SpanPair = tuple[int, int]
 
 TRIGGER_METRICS = ("TI", "TC")
 ARGUMENT_METRICS = ("AI", "AC", "AI+", "AC+")
 ENTITY_METRICS = ("entities-identification", "entities")
+
+#: Which entity mentions the entity metrics count: ``"arguments"``, those that fill an argument of an
+#: event mention of the same side (gold or prediction); ``"all"``, every mention.
+EntityScope = Literal["arguments", "all"]
+ENTITY_SCOPES: tuple[str, ...] = get_args(EntityScope)
+DEFAULT_ENTITY_SCOPE: EntityScope = "arguments"
 
 
 #: An item's identity: ``(key, spans)``. Two items are the same tuple when their identities are equal.
@@ -172,7 +186,32 @@ def canonical_arguments(arguments: Iterable[RawArgument], canonical: Canonical) 
     return [(etype, kind, role, trigger, canonical(kind, span), event_id) for etype, kind, role, trigger, span, event_id in arguments]
 
 
-def entity_items(document: Document, metric: str) -> ItemIndex:
-    """Items of ``entities-identification`` (spans) or ``entities`` (spans and types) over entity and value mentions."""
+def check_entity_scope(scope: str) -> EntityScope:
+    """``scope`` itself when it is one of :data:`ENTITY_SCOPES`; otherwise raise listing them."""
+    if scope not in ENTITY_SCOPES:
+        raise NewsEventsError(f"unknown entity scope {scope!r}; valid: {', '.join(ENTITY_SCOPES)}")
+    return scope  # type: ignore[return-value]
+
+
+def argument_entity_ids(document: Document) -> set[str]:
+    """Ids of the entity mentions that fill at least one argument of an event mention of ``document``."""
+    return {a.entity for e in document.events for a in e.arguments if a.entity is not None}
+
+
+def scoped_entities(document: Document, scope: str = DEFAULT_ENTITY_SCOPE) -> tuple[EntityMention, ...]:
+    """The entity and value mentions of ``document`` that the entity metrics count under ``scope``.
+
+    ``"arguments"``: the mentions that fill an argument of one of the document's own event mentions
+    (a coreferent mention that fills none is left out); ``"all"``: every mention. In text order, as stored.
+    """
+    if check_entity_scope(scope) == "all":
+        return document.entities
+    fillers = argument_entity_ids(document)
+    return tuple(m for m in document.entities if m.id in fillers)
+
+
+def entity_items(document: Document, metric: str, scope: str = DEFAULT_ENTITY_SCOPE) -> ItemIndex:
+    """Items of ``entities-identification`` (spans) or ``entities`` (spans and types) over the entity and
+    value mentions ``scope`` admits (:func:`scoped_entities`)."""
     classify = metric == "entities"
-    return {((m.type,) if classify else (), (m.span.offsets,)): [] for m in document.entities}
+    return {((m.type,) if classify else (), (m.span.offsets,)): [] for m in scoped_entities(document, scope)}

@@ -9,7 +9,9 @@ Metric names (definitions in :data:`DEFINITIONS`, written into every report):
 * ``AI-coref AC-coref AI+-coref AC+-coref``: argument spans on both sides are replaced by the
   first span of the gold cluster (or hopper) they are a mention of, so a prediction on any mention
   of the gold filler's cluster counts, once per gold argument;
-* ``entities`` (mention span and type) and ``entities-identification`` (span only).
+* ``entities`` (mention span and type) and ``entities-identification`` (span only), over argument
+  entities: by default (``entity_scope="arguments"``) only the mentions that fill an argument of an
+  event mention of their own side count (:func:`newsevents.eval.items.scoped_entities`).
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from newsevents.document import Document
+from newsevents.document import ARGUMENT_ENTITIES, Document
 from newsevents.eval.counts import Counts, Score
 from newsevents.eval.items import (
-    ARGUMENT_METRICS, ENTITY_METRICS, argument_items, canonical_arguments, coreference_canonical, entity_items,
-    raw_arguments, trigger_items,
+    ARGUMENT_METRICS, DEFAULT_ENTITY_SCOPE, ENTITY_METRICS, argument_items, canonical_arguments, coreference_canonical,
+    entity_items, raw_arguments, trigger_items,
 )
 from newsevents.eval.matching import EXACT, Matching, SpanRule, align_events, match_items, restrict
 
@@ -58,8 +60,15 @@ GROUPS = {
                "<metric>-strict: as <metric>, but a gold and a predicted tuple are credited only when event mentions they come from are aligned one-to-one (Hungarian assignment maximising type, trigger and argument agreement): no prediction is credited against two gold events. Same denominators as <metric>, so never higher."),
     "coref": ("Coreference-aware argument metrics",
               "<metric>-coref: every argument span, gold and predicted, is replaced by the first span of the gold coreference cluster (or event hopper) it is a mention of, then <metric> is computed: a prediction on any mention of the gold filler's cluster counts, and all mentions of one entity in one role of one event are one item, so each gold argument is credited once (WikiEvents' Coref F1 can credit twice)."),
-    "entities": ("Entity mentions", None),
+    "entities": ("Entity mentions (argument entities)", None),
 }
+
+#: How the entity metrics choose the mentions they count (the ``entity_scope`` option).
+ENTITY_SCOPE_DEFINITION = (
+    f"The gold entity layer is {ARGUMENT_ENTITIES}, not every mention of the entity types. With entity_scope "
+    "\"arguments\" (the default) each side counts only its mentions that fill at least one argument of one of its own "
+    "event mentions (gold mentions filling a gold argument, predicted mentions filling a predicted argument), so other "
+    "mentions, gold or predicted, are neither missed nor spurious; with entity_scope \"all\" every mention counts.")
 
 _BASE = (
     MetricSpec("TI", "headline", "(document, trigger start, trigger end)",
@@ -82,9 +91,9 @@ METRICS: tuple[MetricSpec, ...] = (
     *(MetricSpec(f"{m.name}-strict", "strict", m.key, GROUPS["strict"][1]) for m in _BASE),
     *(MetricSpec(f"{m.name}-coref", "coref", m.key, GROUPS["coref"][1]) for m in _BASE if m.name in ARGUMENT_METRICS),
     MetricSpec("entities", "entities", "(document, start, end, type)",
-               "Entity and value mentions: (document, start, end, type), set semantics."),
+               "Entity and value mentions in the entity scope (by default those that fill an event argument; see entity_scope): (document, start, end, type), set semantics."),
     MetricSpec("entities-identification", "entities", "(document, start, end)",
-               "Entity and value mentions: (document, start, end)."),
+               "Entity and value mentions in the entity scope (by default those that fill an event argument; see entity_scope): (document, start, end)."),
 )
 
 
@@ -118,6 +127,7 @@ def _metric_definitions() -> dict[str, str]:
 
 DEFINITIONS = {
     **_metric_definitions(),
+    "entity_scope": ENTITY_SCOPE_DEFINITION,
     "span_mode": "exact: spans must be equal; overlap: spans must share at least one character; head: the predicted span must contain the head word (last word) of the gold span and the head of no other gold mention or trigger, as WikiEvents' Head F1 but one-to-one (with overlap and head, n_match is a maximum one-to-one matching).",
     "micro": "Precision = n_match / n_pred, recall = n_match / n_gold, summed over all documents; 0 when undefined.",
     "macro": "The unweighted mean of the per-label precision, recall and F1 over labels present in gold or predictions.",
@@ -139,8 +149,13 @@ class DocumentResult:
         return Counts(m.n_gold, m.n_pred, m.n_match)
 
 
-def score_document(gold: Document, pred: Document, *, rule: SpanRule = EXACT) -> DocumentResult:
-    """Match every metric's items of ``gold`` and ``pred`` (one document, same text)."""
+def score_document(gold: Document, pred: Document, *, rule: SpanRule = EXACT,
+                   entity_scope: str = DEFAULT_ENTITY_SCOPE) -> DocumentResult:
+    """Match every metric's items of ``gold`` and ``pred`` (one document, same text).
+
+    ``entity_scope`` chooses the entity mentions of each side the entity metrics count
+    (:func:`newsevents.eval.items.scoped_entities`: ``"arguments"`` or ``"all"``).
+    """
     rule = rule.for_document(gold)
     raw = (raw_arguments(gold), raw_arguments(pred))
     alignments = align_events(gold, pred, rule=rule, arguments=raw)
@@ -161,7 +176,7 @@ def score_document(gold: Document, pred: Document, *, rule: SpanRule = EXACT) ->
         matchings[f"{metric}-strict"] = restrict(matching, alignment) if rule.equal_spans else \
             match_items(gold_items, pred_items, rule=rule, alignment=alignment)
     for metric in ENTITY_METRICS:
-        matchings[metric] = match_items(entity_items(gold, metric), entity_items(pred, metric), rule=rule)
+        matchings[metric] = match_items(entity_items(gold, metric, entity_scope), entity_items(pred, metric, entity_scope), rule=rule)
 
     pred_events = {e.id: e for e in pred.events}
     realis_pairs = []

@@ -121,7 +121,7 @@ def _summary(report: Report) -> str:
     options, documents = report.options, report.documents
     missing = documents.get("without_prediction", [])
     listed = f" ({', '.join(missing[:10])}{', ...' if len(missing) > 10 else ''})" if missing else ""
-    return (f"Span mode: {options.get('span_mode')}; bootstrap: {options.get('bootstrap')} resamples, seed {options.get('seed')}; "
+    return (f"Span mode: {options.get('span_mode')}; entity scope: {options.get('entity_scope')}; bootstrap: {options.get('bootstrap')} resamples, seed {options.get('seed')}; "
             f"schema: {options.get('schema') or 'none'}. Documents: {documents.get('gold')} gold, "
             f"{documents.get('predicted')} predicted, {len(missing)} without prediction{listed}. "
             "P, R and F1 are percentages.")
@@ -186,7 +186,8 @@ def comparison_blocks(comparison: Comparison) -> list[Block]:
     return [
         Heading("Comparison of two systems (B - A)"),
         Paragraph(f"Paired bootstrap over {options['documents']} documents: {options['resamples']} resamples, "
-                  f"seed {options['seed']}, span mode {options['span_mode']}. F1 and deltas are percentage points."),
+                  f"seed {options['seed']}, span mode {options['span_mode']}, entity scope {options['entity_scope']}. "
+                  "F1 and deltas are percentage points."),
         Table(("metric", "F1 A", "F1 B", "delta (B - A)", "95% CI of delta", "p"), rows),
         Terms(tuple(comparison.definitions.items())),
     ]

@@ -25,10 +25,11 @@ from newsevents.eval.metrics import (
     ALL_METRICS, DEFINITIONS, HEADLINE, DocumentResult, LabelCounts, macro, per_document_counts, score_document,
 )
 from newsevents.eval.error_analysis import ErrorAccumulator
+from newsevents.eval.items import DEFAULT_ENTITY_SCOPE, EntityScope, check_entity_scope
 from newsevents.eval.matching import SPAN_RULES, span_rule
 from newsevents.eval.report import MetricResult, Report
 from newsevents.eval.statistics import DEFAULT_RESAMPLES, confidence_intervals
-from newsevents.validation import check_ids, check_references, check_spans, unknown_labels
+from newsevents.validation import ANNOTATION_CHECKS, Problem, unknown_labels
 
 #: Per-label tables in the report: metric -> item attribute it is broken down by.
 PER_TYPE = ("TC", "AC", "AC+")
@@ -48,60 +49,75 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check_predictions(gold: Sequence[Document], predictions: Sequence[Document]) -> dict[str, Document]:
-    """Predictions by gold id; every problem raises naming the documents.
+def validate_predictions(gold: Sequence[Document], predictions: Sequence[Document]) -> None:
+    """Raise one error naming the documents if ``predictions`` cannot be scored against ``gold``.
 
-    A prediction for an unknown document id, two predictions for one document, a prediction whose
-    text differs from the gold text, or a span outside the gold text or not matching it, is an
-    error. A gold document with no prediction gets an empty one (scored as predicting nothing).
+    The problems, checked in this order (the first kind found is the error): gold with two documents
+    of one id, two predictions for one document, predictions for document ids gold lacks, a
+    prediction whose ``text`` is neither empty nor the gold text, and predicted annotations that do
+    not fit the gold text (:func:`prediction_problems`; every such problem is listed).
+
+    Raises
+    ------
+    NewsEventsError
+        The duplicate or unknown ids (the first unknown one as ``document``, so that callers that
+        know the file can point at its line).
+    MismatchError
+        A prediction's text differs from the gold text.
+    ValidationError
+        Spans outside the gold text or not matching it, duplicate mention ids, arguments naming no
+        mention (or the wrong kind of mention, or their own event).
     """
     gold_ids = {d.id for d in gold}
     if len(gold_ids) != len(gold):
-        seen: set[str] = set()
-        twice = sorted({d.id for d in gold if d.id in seen or seen.add(d.id)})  # type: ignore[func-returns-value]
-        raise NewsEventsError(f"gold has several documents with id {', '.join(map(repr, twice[:10]))}")
-    by_id: dict[str, Document] = {}
-    for doc in predictions:
-        if doc.id in by_id:
-            raise NewsEventsError("two predictions for one document", document=doc.id)
-        by_id[doc.id] = doc
-    unknown = sorted(set(by_id) - gold_ids)
+        raise NewsEventsError(f"gold has several documents with id {', '.join(map(repr, sorted(_repeated(d.id for d in gold))[:10]))}")
+    repeated = _repeated(d.id for d in predictions)
+    if repeated:
+        raise NewsEventsError("two predictions for one document", document=repeated[0])
+    unknown = sorted({d.id for d in predictions} - gold_ids)
     if unknown:
         more = f" (and {len(unknown) - 10} more)" if len(unknown) > 10 else ""
-        # Naming the first one lets callers that know the file point at its line.
         raise NewsEventsError(f"predictions for documents not in gold: {', '.join(map(repr, unknown[:10]))}{more}", document=unknown[0])
     gold_text = {d.id: d.text for d in gold}
-    problems = []
-    for doc in by_id.values():
+    for doc in predictions:
         if doc.text and doc.text != gold_text[doc.id]:
             raise MismatchError("the prediction's text differs from the gold text (leave `text` empty or copy it unchanged)",
                                 document=doc.id, field="text")
-        if not _fits(doc, gold_text[doc.id]):  # the full checks only where the quick one fails: they say what and where
-            checked = replace(doc, text=gold_text[doc.id])
-            problems += [*check_spans(checked), *check_ids(checked), *check_references(checked)]
+    problems = [p for doc in predictions for p in prediction_problems(doc, gold_text[doc.id])]
     if problems:
         raise ValidationError(problems)
+
+
+def _repeated(ids: Iterable[str]) -> list[str]:
+    """The ids that occur more than once, in the order of their second occurrence."""
+    seen: set[str] = set()
+    repeated: dict[str, None] = {}
+    for i in ids:
+        if i in seen:
+            repeated[i] = None
+        seen.add(i)
+    return list(repeated)
+
+
+def prediction_problems(prediction: Document, text: str) -> list[Problem]:
+    """What the validator finds wrong with ``prediction``'s annotations over the gold ``text``.
+
+    The structural checks of :mod:`newsevents.validation` that concern annotations
+    (:data:`~newsevents.validation.ANNOTATION_CHECKS`: spans, mention ids, references), run on the
+    prediction with the gold text; its own segments and gold-only fields are not checked.
+    """
+    checked = prediction if prediction.text == text else replace(prediction, text=text)
+    return [p for check in ANNOTATION_CHECKS for p in check(checked)]
+
+
+def index_predictions(gold: Sequence[Document], predictions: Sequence[Document]) -> dict[str, Document]:
+    """The prediction of each gold document by gold id, in gold order; an empty one where there is none.
+
+    A gold document without prediction is scored as predicting nothing. Call
+    :func:`validate_predictions` first: this only indexes (a later prediction of one id wins).
+    """
+    by_id = {d.id: d for d in predictions}
     return {d.id: by_id.get(d.id) or Document(d.id, d.text) for d in gold}
-
-
-def _fits(doc: Document, text: str) -> bool:
-    """Quick check: every span lies in ``text`` and matches it, ids are unique, references resolve."""
-    n = len(text)
-    for m in doc.entities:
-        if not (0 <= m.start < m.end <= n and text[m.start:m.end] == m.text):
-            return False
-    entity_ids = {m.id for m in doc.entities}
-    event_ids = {e.id for e in doc.events}
-    if len(entity_ids) != len(doc.entities) or len(event_ids) != len(doc.events) or entity_ids & event_ids:
-        return False
-    for e in doc.events:
-        t = e.trigger
-        if not (0 <= t.start < t.end <= n and text[t.start:t.end] == t.text):
-            return False
-        for a in e.arguments:
-            if (a.entity is not None and a.entity not in entity_ids) or (a.event is not None and (a.event not in event_ids or a.event == e.id)):
-                return False
-    return True
 
 
 def input_warnings(gold: Sequence[Document], predictions: Sequence[Document]) -> list[dict[str, str]]:
@@ -135,6 +151,7 @@ def score(
     zero_division: float = 0.0,
     errors: bool = True,
     all_span_modes: bool = True,
+    entity_scope: EntityScope = DEFAULT_ENTITY_SCOPE,
 ) -> Report:
     """Score predictions against gold with every metric of :mod:`newsevents.eval.metrics`.
 
@@ -156,6 +173,10 @@ def score(
     all_span_modes : bool, default True
         Also score the headline metrics under the other span modes (``report.span_modes``), so that
         a system's boundary habits show; each mode is one more pass over the documents.
+    entity_scope : {"arguments", "all"}, default "arguments"
+        The entity mentions the entity metrics count, on each side: ``"arguments"``, those that fill
+        an argument of one of that side's event mentions (the gold entity layer is argument entities,
+        not full NER); ``"all"``, every mention (:func:`newsevents.eval.items.scoped_entities`).
 
     Returns
     -------
@@ -165,14 +186,17 @@ def score(
     ------
     NewsEventsError
         Predictions for unknown documents, duplicate ids, texts or spans that do not fit the gold
-        text (see :func:`check_predictions`), unknown labels with ``strict_labels``.
+        text (see :func:`validate_predictions`), unknown labels with ``strict_labels``, an unknown
+        span mode or entity scope.
     """
     rule = span_rule(span_mode)  # an unknown mode raises, listing the valid ones
+    check_entity_scope(entity_scope)
     if bootstrap < 0 or seed < 0:
         raise NewsEventsError(f"bootstrap (resamples, 0 for none) and seed must be 0 or more, got bootstrap={bootstrap}, seed={seed}")
     gold = list(gold)
     predictions = list(predictions)
-    by_id = check_predictions(gold, predictions)
+    validate_predictions(gold, predictions)
+    by_id = index_predictions(gold, predictions)
     unknown = unknown_labels(predictions, schema) if schema is not None else {"event_types": [], "roles": [], "entity_types": [], "realis": []}
     if strict_labels and any(unknown.values()):
         listed = "; ".join(f"{k}: {', '.join(v)}" for k, v in unknown.items() if v)
@@ -187,7 +211,7 @@ def score(
 
     def scored() -> Iterator[DocumentResult]:
         for document in gold:
-            result = score_document(document, by_id[document.id], rule=rule)
+            result = score_document(document, by_id[document.id], rule=rule, entity_scope=entity_scope)
             for counts in (*per_type.values(), *per_role.values()):
                 counts.add(result)
             realis_pairs.extend(result.realis_pairs)
@@ -212,10 +236,11 @@ def score(
     span_modes = {span_mode: {m: metrics[m].score for m in HEADLINE}}
     for other in (SPAN_RULES if all_span_modes else ()):
         if other != span_mode:
-            counts = per_document_counts(score_document(d, by_id[d.id], rule=SPAN_RULES[other]) for d in gold).sum(axis=0)
+            counts = per_document_counts(score_document(d, by_id[d.id], rule=SPAN_RULES[other], entity_scope=entity_scope)
+                                         for d in gold).sum(axis=0)
             span_modes[other] = {m: Counts(*map(int, counts[ALL_METRICS.index(m)])).score(zero_division) for m in HEADLINE}
     return Report(
-        options={"span_mode": span_mode, "bootstrap": bootstrap, "seed": seed, "zero_division": zero_division,
+        options={"span_mode": span_mode, "entity_scope": entity_scope, "bootstrap": bootstrap, "seed": seed, "zero_division": zero_division,
                  "schema": f"{schema.name} {schema.version}" if schema else None, "strict_labels": strict_labels},
         definitions=DEFINITIONS,
         documents={
@@ -239,4 +264,4 @@ def score(
     )
 
 
-__all__ = ["score", "check_predictions", "input_warnings", "unknown_labels"]
+__all__ = ["score", "validate_predictions", "index_predictions", "prediction_problems", "input_warnings", "unknown_labels"]

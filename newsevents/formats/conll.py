@@ -239,4 +239,4 @@ class CoNLL(Format):
                 reason, what = ("overlap", "overlaps another span") if inside else ("crosses_window", "runs over two sentences")
                 dropped.append(Dropped(document.id, ids[span].pop(0), reason,
                                        f"{span.label} span [{span.start}:{span.end}] {what}; BIO cannot hold it"))
-            yield view.tokens, view.entity_tags if layer == "entities" else view.trigger_tags
+            yield view.tokens, view.argument_entity_tags if layer == "entities" else view.trigger_tags
