@@ -408,3 +408,20 @@ def test_head_mode_credits_a_longer_span_that_holds_the_gold_head_and_no_other()
     assert score([gold], [headless], span_mode="head", bootstrap=0).metrics["AC+"].score.n_match == 0
     assert score([gold], [headless], span_mode="overlap", bootstrap=0).metrics["AC+"].score.n_match == 1
     assert HEAD.for_document(gold).compatible((20, 27), (24, 27))
+
+
+def test_a_mention_only_prediction_is_warned_about_the_argument_entity_scope():
+    """A NER-style prediction (mentions, no arguments) scores no entity under the default scope, and says so."""
+    from newsevents.document import Argument, Document, EntityMention, EventMention, Span
+    from newsevents.eval.score import score
+
+    text = "Police arrested Omar in Lisbon."
+    omar = EntityMention("T1", "PER", 16, 20, "Omar")
+    arrest = EventMention("E1", "Justice.Arrest", Span(7, 15, "arrested"), (Argument("Detainee", entity="T1"),))
+    gold = [Document("d", text, entities=(omar,), events=(arrest,))]
+    prediction = [Document("d", text, entities=(omar,))]
+    report = score(gold, prediction, bootstrap=0)
+    assert [w["code"] for w in report.warnings] == ["entities_fill_no_argument"]
+    assert report.metrics["entities"].score.f1 == 0.0
+    everything = score(gold, prediction, bootstrap=0, entity_scope="all")
+    assert everything.warnings == [] and everything.metrics["entities"].score.f1 == 1.0

@@ -120,12 +120,15 @@ def index_predictions(gold: Sequence[Document], predictions: Sequence[Document])
     return {d.id: by_id.get(d.id) or Document(d.id, d.text) for d in gold}
 
 
-def input_warnings(gold: Sequence[Document], predictions: Sequence[Document]) -> list[dict[str, str]]:
+def input_warnings(gold: Sequence[Document], predictions: Sequence[Document],
+                   entity_scope: EntityScope = DEFAULT_ENTITY_SCOPE) -> list[dict[str, str]]:
     """What makes a report's numbers say little although scoring could run: ``{"code", "message"}`` each.
 
     Codes: ``no_predictions`` (no predicted document at all: an empty predictions file, an extractor that
     returned nothing), ``no_gold_events`` (gold without any event mention: the event metrics have
-    nothing to find, so their recall and F1 are ``zero_division``).
+    nothing to find, so their recall and F1 are ``zero_division``), ``entities_fill_no_argument``
+    (gold argument entities to find, predicted entity mentions of which none fills an argument, under the
+    ``arguments`` entity scope: a mention-only system such as a NER tagger scores no entity at all).
     """
     warnings = []
     if not predictions:
@@ -135,6 +138,14 @@ def input_warnings(gold: Sequence[Document], predictions: Sequence[Document]) ->
         warnings.append({"code": "no_gold_events", "message": "the gold has no event mention, so TI, TC, AI, AC, AI+ and AC+ "
                          "have nothing to find (their recall and F1 are reported as zero_division); score against gold "
                          "with events"})
+    def fills_arguments(documents: Sequence[Document]) -> bool:
+        return any(a.entity for d in documents for e in d.events for a in e.arguments)
+
+    if entity_scope == "arguments" and any(d.entities for d in predictions) and fills_arguments(gold) \
+            and not fills_arguments(predictions):
+        warnings.append({"code": "entities_fill_no_argument", "message": "the predictions have entity mentions but none "
+                         "fills an event argument, so the default entity scope (argument entities) counts none of them; "
+                         "score them as every mention with --entity-scope all"})
     return warnings
 
 
@@ -258,7 +269,7 @@ def score(
             "n": len(realis_pairs),
         },
         unknown_labels=unknown,
-        warnings=input_warnings(gold, predictions),
+        warnings=input_warnings(gold, predictions, entity_scope),
         errors=error_analysis.finish().to_dict() if error_analysis is not None else {},
         span_modes={mode: span_modes[mode] for mode in SPAN_RULES if mode in span_modes},
     )

@@ -3,7 +3,8 @@
     python annotation/batches/v0.2/agreement.py --texts ../shared/sources --out /tmp/v0.2-agreement
     newsevents annotate agreement /tmp/v0.2-agreement/archive/first-pass.jsonl /tmp/v0.2-agreement/archive/second-pass.jsonl --json
 
-Resolves the first pass (annotation/authoring/v0.2/**/*.yaml) and the second pass
+Resolves the first pass as it stood before adjudication (annotation/agreement/v0.2-first/first-pass.yaml:
+the sampled documents' records from annotation/authoring/v0.2/ before their disagreements were settled there) and the second pass
 (annotation/agreement/v0.2-second/*.yaml) on the documents both annotated, and writes, for each source
 (archive, wikinews, items) and for all of them, the two passes as documents with their text into --out
 (outside the repository: the texts are third-party).
@@ -29,7 +30,7 @@ def main() -> None:
     schema = load_schema()
     second = author(sorted(Path("annotation/agreement/v0.2-second").glob("*.yaml")), [args.texts], schema)
     both = {a.entry.id for a in second}
-    first = [a for a in author(sorted(Path("annotation/authoring/v0.2").glob("**/*.yaml")), [args.texts], schema) if a.entry.id in both]
+    first = [a for a in author([Path("annotation/agreement/v0.2-first/first-pass.yaml")], [args.texts], schema) if a.entry.id in both]
     for group in (*dict.fromkeys(SOURCES.values()), "all"):
         def pick(passes):
             return sorted((a.document for a in passes if group == "all" or SOURCES.get(a.entry.source) == group), key=lambda d: d.id)
