@@ -59,6 +59,7 @@ from newsevents.validation import validate_all
 #: Attribution lines for the dataset card, by the manifest's ``source``.
 SOURCE_ATTRIBUTION = {
     "Wikinews": "Wikinews articles, CC BY 2.5, by Wikinews contributors; each row links its article (`url`).",
+    "Wikinews archive": "Wikinews articles of 2004-2009, CC BY 2.5 or public domain as each row's `license` says, by Wikinews contributors; each row links its article (`url`).",
     "Wikipedia Current events portal": "Items of Wikipedia's Current events portal, CC BY-SA 4.0, by Wikipedia contributors; `url` links the portal day.",
     "seed": "The project's seed article (third-party wire text, the bundled demo input; not redistributable).",
 }

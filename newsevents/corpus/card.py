@@ -393,24 +393,28 @@ def _ontology(schema: Schema) -> str:
 
 def _selection(stats: CorpusStats) -> str:
     sources = ", ".join(f"{name} ({count})" for name, count in stats.by_source.items())
-    return f"""Documents per source: {sources}. Wikipedia Current events items were drawn with a fixed seed, a
-fixed number a month, half from each portal section ("Armed conflicts and attacks", "Law and
-crime") where possible; Wikinews articles were read in date order and kept when their text reports
-events of the ontology, plus a few off-topic articles. Documents with no event of the ontology stay
-in as negative examples ({stats.documents - stats.annotated_documents} documents have no event).
-Neither source is sampled at random as a whole; the selection is recorded in the repository
-(`annotation/notes/`, `corpus/CHANGELOG.md`). Exact and near-duplicate documents (MinHash LSH)
-always share a split."""
+    return f"""Documents per source: {sources}. Most documents are random samples of their source (a fixed
+number of Current events items a month, both portal sections in proportion; every on-topic-guessed
+Wikinews 2019-2020 article and a random share of the off-topic ones; a random sample of the Wikinews
+archive). Where the temporal split left an event type with few mentions in validation or test, every
+further document of that split's time window matching a keyword search for the type was added: per-type
+scores in those splits partly come from keyword-selected documents, a selection bias stated here on
+purpose. Documents with no event of the ontology stay in as negative examples
+({stats.documents - stats.annotated_documents} documents have no event). The selection scripts, their
+keywords and counts are in the repository (`annotation/batches/`, `DATASHEET.md`, `corpus/CHANGELOG.md`).
+Exact and near-duplicate documents (MinHash LSH) always share a split."""
 
 
 def _annotation(docs: CardDocs) -> str:
-    agreement = (f"Agreement of a blind second pass with the first, on the documents both annotated independently:\n\n{docs.agreement}"
+    agreement = (f"Agreement of a blind second pass with the first pass (before adjudication), on the documents both annotated:\n\n{docs.agreement}"
                  if docs.agreement else "No agreement figures were available when this version was built.")
     return f"""Every annotator was an AI agent (a large language model) working from the project's guidelines
 (`annotation/GUIDELINES.md`), not a human expert. Spans were written by quoting the text and resolved
 to offsets by a tool that refuses missing, ambiguous or off-token quotes; every document was
 validated against the ontology. A second pass, blind to the first, covered a sample of documents;
-every disagreement was adjudicated into the gold (`annotation/adjudication.md`).
+every disagreement was adjudicated into the gold (`annotation/adjudication.md`,
+`annotation/adjudication-v0.2/`), and every flag of the corpus lint was reviewed (fixed, or justified
+in `annotation/lint-justified.tsv`).
 
 {agreement}
 
@@ -451,11 +455,14 @@ the second validation, later test:
 
 
 def _limitations(stats: CorpusStats) -> str:
-    return f"""- Small: {stats.documents} documents; scores have wide confidence intervals (report bootstrap intervals).
+    return f"""- {stats.documents} documents: a system's F1 on `test` still has an interval of a few points; report
+  bootstrap intervals and compare systems with a paired bootstrap. Rare event types have few mentions
+  in `validation` and `test` (see the tables), partly from keyword-selected documents.
 - English only; the editorial choices of Wikinews and of Wikipedia's Current events portal shape
   what is reported and how (many Current events items are one to three sentences, so cross-sentence
-  coreference and hoppers come mostly from the Wikinews articles).
-- Annotated by AI agents and adjudicated by an AI agent; no human expert has reviewed the gold yet.
+  coreference and hoppers come mostly from the Wikinews articles). Archive texts (2004-2009) miss a
+  word here and there (a link label lost upstream); they are annotated as they are.
+- Annotated by AI agents and adjudicated by AI agents of the same model family; no human expert has reviewed the gold yet.
 - News about violence names real people accused of crimes: an arrest or an accusation is what the
   text reports (with realis), not an established fact. Do not use the data to make decisions about
   the people named in it."""

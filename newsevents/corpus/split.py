@@ -599,7 +599,7 @@ def leave_test(
         raise err.located(file=str(splits_path)) from None
     day = (today or datetime.now(timezone.utc).date()).isoformat()
     duplicates = [doc_id for doc_id in moved if doc_id not in wanted]
-    entry = (f"{day}: {len(moved)} document{'s' if len(moved) != 1 else ''} leave test for {to} ({reason}): {', '.join(wanted)}"
+    entry = (f"{day}: {len(moved)} {'documents leave' if len(moved) != 1 else 'document leaves'} test for {to} ({reason}): {', '.join(wanted)}"
              + (f"; with their duplicates {', '.join(duplicates)}" if duplicates else "") + ".")
     old_log = changelog_path.read_text(encoding="utf-8") if changelog_path.exists() else f"# Corpus changelog\n\n## {UNRELEASED}\n"
     try:
