@@ -134,7 +134,7 @@ def results_command(
             test = entry["scores"]["test"]
             console.print(f"{entry['name']}: test TC F1 {100 * test['TC']['f1']:.1f}, AC+ F1 {100 * test['AC+']['f1']:.1f}")
         else:
-            console.print(f"{entry['name']}: {entry['status']}")
+            console.print(f"{entry['name']}: {entry['status']}", markup=False)
     console.print(f"wrote {RESULTS_PATH}, {LEADERBOARD_PATH} in {time.perf_counter() - started:.0f} s")
 
 
