@@ -25,7 +25,7 @@ from newsevents.eval.metrics import (
     ALL_METRICS, DEFINITIONS, HEADLINE, DocumentResult, LabelCounts, macro, per_document_counts, score_document,
 )
 from newsevents.eval.error_analysis import ErrorAccumulator
-from newsevents.eval.items import DEFAULT_ENTITY_SCOPE, EntityScope, check_entity_scope
+from newsevents.eval.items import DEFAULT_ENTITY_SCOPE, EntityScope, argument_entity_ids, check_entity_scope
 from newsevents.eval.matching import SPAN_RULES, span_rule
 from newsevents.eval.report import MetricResult, Report
 from newsevents.eval.statistics import DEFAULT_RESAMPLES, confidence_intervals
@@ -138,11 +138,8 @@ def input_warnings(gold: Sequence[Document], predictions: Sequence[Document],
         warnings.append({"code": "no_gold_events", "message": "the gold has no event mention, so TI, TC, AI, AC, AI+ and AC+ "
                          "have nothing to find (their recall and F1 are reported as zero_division); score against gold "
                          "with events"})
-    def fills_arguments(documents: Sequence[Document]) -> bool:
-        return any(a.entity for d in documents for e in d.events for a in e.arguments)
-
-    if entity_scope == "arguments" and any(d.entities for d in predictions) and fills_arguments(gold) \
-            and not fills_arguments(predictions):
+    if entity_scope == "arguments" and any(d.entities for d in predictions) \
+            and any(map(argument_entity_ids, gold)) and not any(map(argument_entity_ids, predictions)):
         warnings.append({"code": "entities_fill_no_argument", "message": "the predictions have entity mentions but none "
                          "fills an event argument, so the default entity scope (argument entities) counts none of them; "
                          "score them as every mention with --entity-scope all"})
