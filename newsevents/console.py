@@ -14,12 +14,19 @@ errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @contextmanager
-def progress_bar(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr (hidden when stderr is not a terminal); yields ``advance(n)``."""
+def progress_display() -> Iterator[Progress]:
+    """Progress bars on stderr (hidden when stderr is not a terminal): add one task per bar."""
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=errors, transient=True, disable=not sys.stderr.isatty(),
     ) as progress:
+        yield progress
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """One progress bar on stderr (hidden when stderr is not a terminal); yields ``advance(n)``."""
+    with progress_display() as progress:
         task = progress.add_task(description, total=total)
         yield lambda n=1: progress.advance(task, n)
 

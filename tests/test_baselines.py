@@ -269,3 +269,61 @@ def test_cli_list_predict_and_eval_run_with_a_model_folder(fitted, tmp_path, cor
     assert report["run"]["runner"]["name"] == "baseline" and report["run"]["runner"]["baseline"] == str(folder)
     unknown = _cli("eval", "run", "--gold", str(gold), "--baseline", "crff", "--out", str(tmp_path / "run2"))
     assert unknown.returncode == 2 and "did you mean 'crf'?" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def _count_fits(monkeypatch, cls):
+    fits = []
+    original = cls._fit
+
+    def counting(self, documents, schema):
+        fits.append(self.get_params())
+        return original(self, documents, schema)
+
+    monkeypatch.setattr(cls, "_fit", counting)
+    return fits
+
+
+def test_training_fits_a_one_candidate_grid_once_and_times_that_fit(monkeypatch, corpus):
+    from newsevents.baselines.lexicon import TriggerLexicon
+    from newsevents.baselines.training import Corpus, train
+
+    monkeypatch.setattr(TriggerLexicon, "param_grid", {"min_count": (TriggerLexicon().min_count,)})
+    fits = _count_fits(monkeypatch, TriggerLexicon)
+    outcome = train("lexicon", Corpus(None, corpus[:6], corpus[6:], "dev"), bootstrap=0)
+    assert len(fits) == 1, "the search's only fit is the trained model: no second fit from scratch"
+    assert outcome.training_seconds == outcome.estimator.fit_seconds_ > 0
+    assert outcome.estimator.selection_["split"] == "dev" and len(outcome.estimator.selection_["tried"]) == 1
+
+
+def test_training_refits_from_scratch_when_a_later_candidate_wins(monkeypatch, corpus):
+    import inspect
+
+    from newsevents.baselines.lexicon import TriggerLexicon
+    from newsevents.baselines.training import Corpus, train
+
+    # The default min_count becomes 99, which keeps no trigger word (dev TC 0): the later candidate 1 wins.
+    names = [n for n in inspect.signature(TriggerLexicon.__init__).parameters if n != "self"]
+    defaults = list(TriggerLexicon.__init__.__defaults__)
+    defaults[names.index("min_count")] = 99
+    monkeypatch.setattr(TriggerLexicon.__init__, "__defaults__", tuple(defaults))
+    monkeypatch.setattr(TriggerLexicon, "param_grid", {"min_count": (99, 1)})
+    fits = _count_fits(monkeypatch, TriggerLexicon)
+    outcome = train("lexicon", Corpus(None, corpus[:6], corpus[6:], "dev"), bootstrap=0)
+    assert outcome.estimator.selection_["chosen"] == {"min_count": 1}
+    assert [f["min_count"] for f in fits] == [99, 1, 1], "two candidates, then the winner again from scratch"
+    assert outcome.training_seconds == outcome.estimator.fit_seconds_
+
+
+def test_selection_decodes_a_fitted_model_anew_instead_of_refitting(monkeypatch, corpus):
+    from newsevents.baselines.base import select
+    from newsevents.baselines.crf import CRFExtractor
+
+    monkeypatch.setattr(CRFExtractor, "param_grid", {"o_threshold": (0.5, 0.9), "role_C": (0.3, 1.0), "role_threshold": (0.3, 0.4)})
+    fits = _count_fits(monkeypatch, CRFExtractor)
+    selection = select(CRFExtractor, corpus[:6], corpus[6:])
+    fitted_configurations = {json.dumps({k: v for k, v in t["params"].items() if k not in CRFExtractor.decoding_params})
+                             for t in selection.tried}
+    assert len(selection.tried) == 4 and len(fits) == len(fitted_configurations) == 2, "the defaults, o_threshold=0.5, role_C=0.3 (a refit), role_threshold=0.3"
+    chosen = selection.estimator
+    refit = clone(chosen).fit(corpus[:6])
+    assert chosen.predict(corpus[6:]) == refit.predict(corpus[6:]), "a re-decoded model predicts as a model fit with those parameters"

@@ -30,6 +30,7 @@ Hyper-parameters are chosen on dev only (:func:`select`): one parameter at a tim
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import hashlib
 import json
@@ -121,20 +122,32 @@ class Baseline(BaseEstimator):
     stochastic: ClassVar[bool] = False
     #: Dev selection: hyper-parameter -> candidates (the default first), searched in this order.
     param_grid: ClassVar[dict[str, tuple[Any, ...]]] = {}
+    #: Hyper-parameters that only :meth:`predict` reads (decoding thresholds): the search tries them on a
+    #: model already fit with the other parameters instead of refitting.
+    decoding_params: ClassVar[tuple[str, ...]] = ()
     #: Dev selection maximises the sum of these F1 scores.
     selection_metrics: ClassVar[tuple[str, ...]] = ("TC", "AC+")
     #: Files of the learned state, for the model card.
     state_files: ClassVar[tuple[str, ...]] = ()
 
     # ----------------------------------------------------------------------------------- estimator
-    def fit(self, documents: Iterable[Document], y: None = None) -> Baseline:
-        """Learn from gold ``documents`` (segmented, with entities and events); returns ``self``."""
+    def fit(self, documents: Iterable[Document], y: None = None, *,
+            on_progress: Callable[[int, int], None] | None = None) -> Baseline:
+        """Learn from gold ``documents`` (segmented, with entities and events); returns ``self``.
+
+        ``on_progress(done, total)`` is called as training advances, by baselines that train in
+        steps (``minilm``: once per optimiser step); the others never call it.
+        """
         docs = list(documents)
         for doc in docs:
             require_segmented(doc)
         schema = load_schema()
         started = time.perf_counter()
-        self._fit(docs, schema)
+        self._on_progress = on_progress
+        try:
+            self._fit(docs, schema)
+        finally:
+            del self._on_progress
         self.fit_seconds_ = time.perf_counter() - started
         self.schema_name_, self.schema_version_ = schema.name, schema.version
         self.training_data_ = data_fingerprint(docs)
@@ -176,6 +189,12 @@ class Baseline(BaseEstimator):
     @classmethod
     def clear_caches(cls) -> None:
         """Drop anything kept between fits (a subclass that memoises parts clears them here)."""
+
+    def _progress(self, done: int, total: int) -> None:
+        """Report training progress to the ``on_progress`` of the running :meth:`fit` (if any)."""
+        callback = getattr(self, "_on_progress", None)
+        if callback is not None:
+            callback(done, total)
 
     # ------------------------------------------------------------------------------- subclass API
     def _fit(self, documents: list[Document], schema: Schema) -> None:  # pragma: no cover - abstract
@@ -387,6 +406,10 @@ class Selection:
     estimator: Baseline
     tried: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    #: The chosen estimator's learned state is the search's first fit (the defaults, up to decoding
+    #: parameters), made before any other: with caches cleared before the search, that fit was from
+    #: scratch and its ``fit_seconds_`` is a training time.
+    chosen_first: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"on": "dev", "objective": " + ".join(f"{m} F1" for m in self.estimator.selection_metrics),
@@ -403,22 +426,32 @@ def dev_objective(estimator: Baseline, dev: Sequence[Document]) -> tuple[float, 
 
 
 def select(cls: type[Baseline], train: Sequence[Document], dev: Sequence[Document], *, params: dict[str, Any] | None = None,
-           on_step: Callable[[str], None] | None = None) -> Selection:
+           on_step: Callable[[str], None] | None = None,
+           on_progress: Callable[[int, int], None] | None = None) -> Selection:
     """Choose hyper-parameters of ``cls`` on ``dev`` by coordinate search over ``cls.param_grid``.
 
     Each parameter in turn takes each of its candidates with the others at their current best; the
     candidate with the highest :func:`dev_objective` is kept (ties: the earlier one). Every model is
-    fit on ``train`` only. ``params`` fixes parameters outside the search (for example ``seed``).
-    Returns the best fitted estimator with ``selection_`` set.
+    fit on ``train`` only; a candidate that differs from a fitted one only in ``cls.decoding_params``
+    reuses that fit. ``params`` fixes parameters outside the search (for example ``seed``);
+    ``on_progress`` goes to each fit (:meth:`Baseline.fit`). Returns the best fitted estimator with
+    ``selection_`` set.
     """
     started = time.perf_counter()
     best_params = {**cls().get_params(), **(params or {})}
     cache: dict[str, tuple[Baseline, float, dict[str, float]]] = {}
+    fitted: dict[str, Baseline] = {}  # the parameters a fit reads -> the model fit with them
+
+    def fit_key(candidate: dict[str, Any]) -> str:
+        return json.dumps(_jsonable({k: v for k, v in candidate.items() if k not in cls.decoding_params}), sort_keys=True)
 
     def evaluate(candidate: dict[str, Any]) -> tuple[Baseline, float, dict[str, float]]:
         key = json.dumps(_jsonable(candidate), sort_keys=True)
         if key not in cache:
-            estimator = cls(**candidate).fit(train)
+            if fit_key(candidate) in fitted:  # only decoding parameters differ: the same fitted state, decoded anew
+                estimator = copy.copy(fitted[fit_key(candidate)]).set_params(**{k: candidate[k] for k in cls.decoding_params})
+            else:
+                estimator = fitted[fit_key(candidate)] = cls(**candidate).fit(train, on_progress=on_progress)
             objective, f1 = dev_objective(estimator, dev)
             cache[key] = (estimator, objective, f1)
             tried.append({"params": {k: candidate[k] for k in cls.param_grid}, "dev_f1": {m: round(v, 4) for m, v in f1.items()}})
@@ -427,6 +460,7 @@ def select(cls: type[Baseline], train: Sequence[Document], dev: Sequence[Documen
         return cache[key]
 
     tried: list[dict[str, Any]] = []
+    initial = dict(best_params)
     best = evaluate(best_params)
     for parameter, candidates in cls.param_grid.items():
         for value in candidates:
@@ -434,7 +468,8 @@ def select(cls: type[Baseline], train: Sequence[Document], dev: Sequence[Documen
             result = evaluate(candidate)
             if result[1] > best[1]:
                 best, best_params = result, candidate
-    selection = Selection(best[0], tried, time.perf_counter() - started)
+    selection = Selection(best[0], tried, time.perf_counter() - started,
+                          chosen_first=fit_key(best_params) == fit_key(initial))
     best[0].selection_ = {**selection.to_dict(), "chosen": {k: best_params[k] for k in cls.param_grid}}
     return selection
 

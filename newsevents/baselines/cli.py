@@ -15,7 +15,7 @@ from rich.table import Table
 
 from newsevents.baselines import BASELINES, ORDER, has_shipped, load_extractor
 from newsevents.baselines.base import card_scores
-from newsevents.console import console, errors, progress_bar
+from newsevents.console import console, errors, progress_bar, progress_display
 
 app = typer.Typer(help="The baselines: list them, train one, predict with one, regenerate baselines/RESULTS.md.",
                   no_args_is_help=True)
@@ -72,8 +72,15 @@ def train_command(
     started = time.perf_counter()
     splits = load_corpus_splits(corpus)
     steps = (0 if no_search else grid_size(cls)) + 1
-    with progress_bar(f"training {name}", steps) as advance:
-        outcome = train(name, splits, seed=seed, select_on_dev=not no_search, on_step=lambda _: advance(1))
+    with progress_display() as progress:
+        candidates = progress.add_task(f"training {name}: dev search and scoring", total=steps)
+        fitting = progress.add_task("  steps of the current fit", total=None, visible=False)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(fitting, completed=done, total=total, visible=True)
+
+        outcome = train(name, splits, seed=seed, select_on_dev=not no_search,
+                        on_step=lambda _: progress.advance(candidates, 1), on_progress=on_progress)
     folder = outcome.estimator.save(out, scores={splits.dev_split: card_scores(outcome.dev_report)})
     total = time.perf_counter() - started
     dev = ", ".join(f"{m} {100 * outcome.dev_report.f1(m):.1f}" for m in ("TI", "TC", "AC", "AC+"))
@@ -126,9 +133,13 @@ def results_command(
     """
     from newsevents.baselines.results import LEADERBOARD_PATH, RESULTS_PATH, regenerate
 
+    def every_tenth(done: int, total: int) -> None:  # a log line per tenth of a long fit (minilm's steps)
+        if total >= 10 and done % (total // 10) == 0:
+            errors.print(f"  step {done}/{total} after {time.perf_counter() - started:.0f} s")
+
     started = time.perf_counter()
     leaderboard = regenerate(corpus, retrain=retrain, work_dir=work_dir, bootstrap=bootstrap,
-                             on_step=lambda step: errors.print(f"{step} ..."))
+                             on_step=lambda step: errors.print(f"{step} ..."), on_progress=every_tenth)
     for entry in leaderboard["baselines"]:
         if "scores" in entry:
             test = entry["scores"]["test"]

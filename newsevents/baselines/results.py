@@ -84,8 +84,11 @@ def availability(name: str) -> str | None:
 
 
 def ensure_models(corpus: Corpus, names: Sequence[str] = ORDER, *, retrain: bool | None = None, work_dir: Path = WORK_DIR,
-                  on_step: Callable[[str], None] | None = None) -> dict[str, str]:
+                  on_step: Callable[[str], None] | None = None,
+                  on_progress: Callable[[int, int], None] | None = None) -> dict[str, str]:
     """Train the models of ``names`` that are missing or stale (all with ``retrain=True``, none with False).
+
+    ``on_step`` gets a line per model trained, ``on_progress(done, total)`` the steps within a fit.
 
     Returns name -> status: "current", "trained", "not installed (...)" or "not trained".
     """
@@ -101,7 +104,7 @@ def ensure_models(corpus: Corpus, names: Sequence[str] = ORDER, *, retrain: bool
             if retrain or (retrain is None and stale):
                 if on_step is not None:
                     on_step(f"training {name}" + (f" (seed {seed})" if seed is not None else ""))
-                outcome = train(name, corpus, seed=seed or 0)
+                outcome = train(name, corpus, seed=seed or 0, on_progress=on_progress)
                 outcome.estimator.save(folder, scores={corpus.dev_split: card_scores(outcome.dev_report)})
                 trained_any = True
             elif stale:
@@ -358,10 +361,11 @@ def write(leaderboard: dict[str, Any], results_path: Path = RESULTS_PATH, leader
 
 def regenerate(corpus: str | Path = DEFAULT_CORPUS, *, retrain: bool | None = None, work_dir: Path = WORK_DIR,
                bootstrap: int = BOOTSTRAP, on_step: Callable[[str], None] | None = None,
+               on_progress: Callable[[int, int], None] | None = None,
                results_path: Path = RESULTS_PATH, leaderboard_path: Path = LEADERBOARD_PATH) -> dict[str, Any]:
     """Train stale models, score all, write both files; returns the leaderboard."""
     splits = load_corpus_splits(corpus, test=True)
-    status = ensure_models(splits, retrain=retrain, work_dir=work_dir, on_step=on_step)
+    status = ensure_models(splits, retrain=retrain, work_dir=work_dir, on_step=on_step, on_progress=on_progress)
     leaderboard = collect(splits, work_dir=work_dir, bootstrap=bootstrap, status=status, on_step=on_step)
     write(leaderboard, results_path, leaderboard_path)
     return leaderboard
