@@ -327,3 +327,17 @@ def test_selection_decodes_a_fitted_model_anew_instead_of_refitting(monkeypatch,
     chosen = selection.estimator
     refit = clone(chosen).fit(corpus[:6])
     assert chosen.predict(corpus[6:]) == refit.predict(corpus[6:]), "a re-decoded model predicts as a model fit with those parameters"
+
+
+def test_a_model_is_current_only_for_the_same_corpus_and_the_same_hyper_parameter_names(fitted, tmp_path, corpus):
+    from newsevents.baselines.results import is_current
+    from newsevents.baselines.training import Corpus
+
+    folder = fitted("lexicon").save(tmp_path / "lexicon-model")
+    splits = Corpus(tmp_path, corpus, corpus[6:], "dev")
+    assert is_current(folder, splits)
+    assert not is_current(folder, Corpus(tmp_path, corpus[:6], corpus[6:], "dev")), "another train split: retrain"
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    del config["params"]["min_count"]           # as written by a version of the baseline without that parameter
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    assert not is_current(folder, splits), "a baseline that gained a hyper-parameter selects anew"

@@ -5,7 +5,8 @@ keyword hyper-parameters unchanged (so ``get_params`` / ``set_params`` / ``clone
 ``fit(documents)`` learns from gold documents and returns ``self``, learned state lives in attributes
 ending in ``_``, and ``predict`` before ``fit`` raises :class:`NotFittedError` naming the class.
 ``predict(documents)`` returns new documents (text and structure kept) with predicted ``entities``
-and ``events``; it never reads the input's gold.
+and ``events``; it never reads the input's gold. ``fit(documents, on_progress=f)`` calls
+``f(done, total)`` as a baseline that trains in steps advances (``minilm``).
 
 A **model folder** (:meth:`Baseline.save`, :meth:`Baseline.load`) holds:
 
@@ -26,6 +27,8 @@ shipped model) or a model folder.
 Hyper-parameters are chosen on dev only (:func:`select`): one parameter at a time over the class's
 :attr:`Baseline.param_grid`, keeping the value with the best sum of dev F1 over
 :attr:`Baseline.selection_metrics`; ties keep the earlier candidate (the first is the default).
+Parameters listed in :attr:`Baseline.decoding_params` (decoding thresholds) are tried on a model
+already fit with the others, so they cost a dev prediction each, not a fit.
 """
 
 from __future__ import annotations
@@ -432,7 +435,7 @@ def select(cls: type[Baseline], train: Sequence[Document], dev: Sequence[Documen
 
     Each parameter in turn takes each of its candidates with the others at their current best; the
     candidate with the highest :func:`dev_objective` is kept (ties: the earlier one). Every model is
-    fit on ``train`` only; a candidate that differs from a fitted one only in ``cls.decoding_params``
+    fit on ``train`` only; a parameter fixed by ``params`` is not searched; a candidate that differs from a fitted one only in ``cls.decoding_params``
     reuses that fit. ``params`` fixes parameters outside the search (for example ``seed``);
     ``on_progress`` goes to each fit (:meth:`Baseline.fit`). Returns the best fitted estimator with
     ``selection_`` set.
@@ -463,7 +466,7 @@ def select(cls: type[Baseline], train: Sequence[Document], dev: Sequence[Documen
     initial = dict(best_params)
     best = evaluate(best_params)
     for parameter, candidates in cls.param_grid.items():
-        for value in candidates:
+        for value in candidates if parameter not in (params or {}) else (best_params[parameter],):
             candidate = {**best_params, parameter: value}
             result = evaluate(candidate)
             if result[1] > best[1]:

@@ -57,18 +57,22 @@ def train_command(
     out: Path = typer.Option(..., "--out", "-o", help="The model folder to write (config.json, state, README.md)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the baselines that take one."),
     no_search: bool = typer.Option(False, "--no-search", help="Fit the default hyper-parameters (no search on dev)."),
+    settings: list[str] = typer.Option([], "--set", metavar="NAME=VALUE",
+                                       help="Fix a hyper-parameter (repeatable; the value is read as JSON, else a string)."),
 ) -> None:
     """Train a baseline: fit on train, choose hyper-parameters on dev, score on dev, write a model folder.
 
     Example: newsevents baselines train crf --corpus build/newsevents --out models/crf --seed 0
+    Example: newsevents baselines train minilm --no-search --set epochs=6 --set lr=5e-5 --out build/minilm-e6
     """
     from newsevents.baselines import baseline_class
     from newsevents.baselines.base import grid_size
-    from newsevents.baselines.training import load_corpus_splits, train
+    from newsevents.baselines.training import fixed_params, load_corpus_splits, train
 
     if name not in BASELINES:
         raise BASELINES.error(BASELINES.unknown(name))
     cls = baseline_class(name)
+    params = fixed_params(cls, dict(_setting(text) for text in settings))
     started = time.perf_counter()
     splits = load_corpus_splits(corpus)
     steps = (0 if no_search else grid_size(cls)) + 1
@@ -79,7 +83,7 @@ def train_command(
         def on_progress(done: int, total: int) -> None:
             progress.update(fitting, completed=done, total=total, visible=True)
 
-        outcome = train(name, splits, seed=seed, select_on_dev=not no_search,
+        outcome = train(name, splits, seed=seed, select_on_dev=not no_search, params=params,
                         on_step=lambda _: progress.advance(candidates, 1), on_progress=on_progress)
     folder = outcome.estimator.save(out, scores={splits.dev_split: card_scores(outcome.dev_report)})
     total = time.perf_counter() - started
@@ -90,6 +94,19 @@ def train_command(
     if chosen:
         console.print("chosen on dev: " + ", ".join(f"{k}={v}" for k, v in chosen.items()))
     console.print(f"wrote {folder}")
+
+
+def _setting(text: str) -> tuple[str, object]:
+    """``NAME=VALUE`` -> (name, value): the value read as JSON (numbers, true/false), else kept as a string."""
+    import json
+
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise typer.BadParameter(f"{text!r} is not NAME=VALUE (for example --set epochs=6)", param_hint="--set")
+    try:
+        return name, json.loads(value)
+    except ValueError:
+        return name, value
 
 
 @app.command("predict")

@@ -63,15 +63,19 @@ def model_folders(name: str, work_dir: Path = WORK_DIR) -> list[tuple[int | None
 
 
 def is_current(folder: Path, corpus: Corpus) -> bool:
-    """The folder holds a model trained on this corpus's train split and on the installed ontology."""
+    """The folder holds a model trained on this corpus's train split, on the installed ontology, and by
+    this version of its baseline: the same hyper-parameter names (a baseline that gained or lost one,
+    a decoding threshold say, selects anew)."""
     try:
         config = read_config(folder)
-    except NewsEventsError:
+        params = set(baseline_class(config["name"])().get_params())
+    except (NewsEventsError, ImportError, KeyError):
         return False
     schema = load_schema()
     trained = config.get("training_data") or {}
     return (trained.get("sha256") == corpus.describe()["train"]["sha256"]
-            and (config["schema"].get("name"), config["schema"].get("version")) == (schema.name, schema.version))
+            and (config["schema"].get("name"), config["schema"].get("version")) == (schema.name, schema.version)
+            and set(config.get("params") or {}) == params)
 
 
 def availability(name: str) -> str | None:

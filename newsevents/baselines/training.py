@@ -76,6 +76,19 @@ def load_corpus_splits(path: str | Path, *, test: bool = False) -> Corpus:
                   load_dataset_split(path, "test") if test and "test" in splits else None)
 
 
+def fixed_params(cls: type[Baseline], params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` when every name is a hyper-parameter of ``cls``; else an error naming the closest one."""
+    import difflib
+
+    known = cls().get_params()
+    for key in params:
+        if key not in known:
+            close = difflib.get_close_matches(key, list(known), n=1)
+            raise NewsEventsError(f"{cls.name} has no hyper-parameter {key!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+                                  + f" (its hyper-parameters: {', '.join(sorted(known))})")
+    return dict(params)
+
+
 @dataclass
 class TrainOutcome:
     """A trained baseline with its dev report and timings (seconds)."""
@@ -87,6 +100,7 @@ class TrainOutcome:
 
 
 def train(name: str, corpus: str | Path | Corpus = DEFAULT_CORPUS, *, seed: int = 0, select_on_dev: bool = True,
+          params: dict[str, Any] | None = None,
           on_step: Callable[[str], None] | None = None, on_progress: Callable[[int, int], None] | None = None,
           bootstrap: int = 1000) -> TrainOutcome:
     """Train baseline ``name`` on the corpus's train split, hyper-parameters chosen on dev.
@@ -101,6 +115,9 @@ def train(name: str, corpus: str | Path | Corpus = DEFAULT_CORPUS, *, seed: int 
         Passed to baselines that take a ``seed``.
     select_on_dev : bool, default True
         False: fit the default hyper-parameters (no search).
+    params : dict, optional
+        Hyper-parameters fixed to these values (a searched one then takes only this value); names
+        are checked against the baseline's (:func:`fixed_params`).
     on_step : callable, optional
         Called with a short description after each candidate of the search (progress bars).
     on_progress : callable, optional
@@ -112,7 +129,7 @@ def train(name: str, corpus: str | Path | Corpus = DEFAULT_CORPUS, *, seed: int 
 
     cls = baseline_class(name)
     splits = corpus if isinstance(corpus, Corpus) else load_corpus_splits(corpus)
-    fixed = {"seed": seed} if "seed" in cls().get_params() else {}
+    fixed = {**({"seed": seed} if "seed" in cls().get_params() else {}), **fixed_params(cls, params or {})}
     started = time.perf_counter()
     cls.clear_caches()  # the first fit of the search then runs from scratch
     selection = select(cls, splits.train, splits.dev, params=fixed, on_step=on_step, on_progress=on_progress) \
@@ -134,4 +151,4 @@ def train(name: str, corpus: str | Path | Corpus = DEFAULT_CORPUS, *, seed: int 
     return TrainOutcome(final, dev_report, training_seconds, selection_seconds)
 
 
-__all__ = ["Corpus", "DEFAULT_CORPUS", "TrainOutcome", "load_corpus_splits", "train"]
+__all__ = ["Corpus", "DEFAULT_CORPUS", "TrainOutcome", "fixed_params", "load_corpus_splits", "train"]
