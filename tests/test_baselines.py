@@ -341,3 +341,19 @@ def test_a_model_is_current_only_for_the_same_corpus_and_the_same_hyper_paramete
     del config["params"]["min_count"]           # as written by a version of the baseline without that parameter
     (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
     assert not is_current(folder, splits), "a baseline that gained a hyper-parameter selects anew"
+
+
+def test_fixed_hyper_parameters_are_fit_as_given_and_a_misspelt_one_names_the_closest(corpus):
+    from newsevents.baselines.cli import _setting
+    from newsevents.baselines.training import Corpus, train
+
+    assert [_setting(t) for t in ("min_count=1", "min_precision=0.25", "lemmatize=false", "realis=actual")] == [
+        ("min_count", 1), ("min_precision", 0.25), ("lemmatize", False), ("realis", "actual")]
+    splits = Corpus(None, corpus[:6], corpus[6:], "dev")
+    searched = train("lexicon", splits, params={"min_count": 3}, bootstrap=0).estimator
+    assert searched.get_params()["min_count"] == 3 and searched.selection_["chosen"]["min_count"] == 3
+    assert {t["params"]["min_count"] for t in searched.selection_["tried"]} == {3}, "a fixed parameter is not searched"
+    unsearched = train("lexicon", splits, select_on_dev=False, params={"min_precision": 0.25}, bootstrap=0).estimator
+    assert unsearched.get_params()["min_precision"] == 0.25
+    with pytest.raises(NewsEventsError, match=r"lexicon has no hyper-parameter 'min_cont'; did you mean 'min_count'\?"):
+        train("lexicon", splits, params={"min_cont": 2})

@@ -167,7 +167,8 @@ class MiniLMExtractor(Baseline):
     lr : float, default 1e-4
         AdamW learning rate of the encoder. These two defaults were chosen on dev from two full
         trainings (seed 0, default decoding): 6 epochs at 5e-5 gave dev TC 83.5, AC+ 48.7 in 521 s;
-        8 epochs at 1e-4 gave TC 85.2, AC+ 57.7 in 676 s (``python benchmarks/minilm_dev.py``).
+        8 epochs at 1e-4 gave TC 85.2, AC+ 57.7 in 676 s (each is ``newsevents baselines train minilm
+        --no-search --set epochs=6 --set lr=5e-5 --out DIR``, with its values).
     head_lr : float, default 1e-3
         AdamW learning rate of the heads.
     batch_size : int, default 8
