@@ -140,8 +140,14 @@ def _build_model(n_triggers: int, n_entities: int, n_roles: int, n_realis: int, 
     torch = _torch()
     nn = torch.nn
     transformers = _transformers()
-    transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar on every load
-    encoder = transformers.AutoModel.from_pretrained(str(model_folder()), local_files_only=True)
+    logging = transformers.utils.logging
+    bar = logging.is_progress_bar_enabled()
+    logging.disable_progress_bar()  # no "Loading weights" bar on every load; the caller's setting is restored
+    try:
+        encoder = transformers.AutoModel.from_pretrained(str(model_folder()), local_files_only=True)
+    finally:
+        if bar:
+            logging.enable_progress_bar()
     size = encoder.config.hidden_size
 
     class Net(nn.Module):
