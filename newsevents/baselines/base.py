@@ -435,10 +435,10 @@ def select(cls: type[Baseline], train: Sequence[Document], dev: Sequence[Documen
 
     Each parameter in turn takes each of its candidates with the others at their current best; the
     candidate with the highest :func:`dev_objective` is kept (ties: the earlier one). Every model is
-    fit on ``train`` only; a parameter fixed by ``params`` is not searched; a candidate that differs from a fitted one only in ``cls.decoding_params``
-    reuses that fit. ``params`` fixes parameters outside the search (for example ``seed``);
-    ``on_progress`` goes to each fit (:meth:`Baseline.fit`). Returns the best fitted estimator with
-    ``selection_`` set.
+    fit on ``train`` only; a candidate that differs from a fitted one only in ``cls.decoding_params``
+    reuses that fit. ``params`` fixes parameters (for example ``seed``; a searched one then takes only
+    its fixed value); ``on_progress`` goes to each fit (:meth:`Baseline.fit`). Returns the best fitted
+    estimator with ``selection_`` set.
     """
     started = time.perf_counter()
     best_params = {**cls().get_params(), **(params or {})}
@@ -451,10 +451,11 @@ def select(cls: type[Baseline], train: Sequence[Document], dev: Sequence[Documen
     def evaluate(candidate: dict[str, Any]) -> tuple[Baseline, float, dict[str, float]]:
         key = json.dumps(_jsonable(candidate), sort_keys=True)
         if key not in cache:
-            if fit_key(candidate) in fitted:  # only decoding parameters differ: the same fitted state, decoded anew
-                estimator = copy.copy(fitted[fit_key(candidate)]).set_params(**{k: candidate[k] for k in cls.decoding_params})
+            learned = fit_key(candidate)
+            if learned in fitted:  # only decoding parameters differ: the same fitted state, decoded anew
+                estimator = copy.copy(fitted[learned]).set_params(**{k: candidate[k] for k in cls.decoding_params})
             else:
-                estimator = fitted[fit_key(candidate)] = cls(**candidate).fit(train, on_progress=on_progress)
+                estimator = fitted[learned] = cls(**candidate).fit(train, on_progress=on_progress)
             objective, f1 = dev_objective(estimator, dev)
             cache[key] = (estimator, objective, f1)
             tried.append({"params": {k: candidate[k] for k in cls.param_grid}, "dev_f1": {m: round(v, 4) for m, v in f1.items()}})

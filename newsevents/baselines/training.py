@@ -30,7 +30,7 @@ from sklearn.base import clone
 from newsevents.baselines import baseline_class
 from newsevents.baselines.base import DEV_SPLITS, TRAIN_SPLIT, Baseline, data_fingerprint, select
 from newsevents.document import Document
-from newsevents.errors import NewsEventsError
+from newsevents.errors import NewsEventsError, suggest
 
 #: Where ``newsevents corpus build`` writes the corpus by default.
 DEFAULT_CORPUS = Path("build/newsevents")
@@ -78,14 +78,10 @@ def load_corpus_splits(path: str | Path, *, test: bool = False) -> Corpus:
 
 def fixed_params(cls: type[Baseline], params: dict[str, Any]) -> dict[str, Any]:
     """``params`` when every name is a hyper-parameter of ``cls``; else an error naming the closest one."""
-    import difflib
-
-    known = cls().get_params()
+    known = sorted(cls().get_params())
     for key in params:
         if key not in known:
-            close = difflib.get_close_matches(key, list(known), n=1)
-            raise NewsEventsError(f"{cls.name} has no hyper-parameter {key!r}" + (f"; did you mean {close[0]!r}?" if close else "")
-                                  + f" (its hyper-parameters: {', '.join(sorted(known))})")
+            raise NewsEventsError(f"{cls.name} has no hyper-parameter {key!r}; {suggest(key, known)}")
     return dict(params)
 
 
